@@ -1,0 +1,139 @@
+/// The layout of a manifest line that `sweep sum` writes.
+///
+/// ```swift
+/// let gnu = ChecksumLineFormatter(style: .gnu) // 2cf2…9824  a.txt
+/// let bsd = ChecksumLineFormatter(style: .bsd) // SHA256 (a.txt) = 2cf2…9824
+/// ```
+public enum ManifestStyle: Sendable, Hashable {
+    /// `HEX  NAME`, what `sha256sum` prints by default.
+    case gnu
+    /// `TAG (NAME) = HEX`, what `sha256sum --tag` prints.
+    case bsd
+}
+
+/// Formats manifest lines byte for byte as coreutils' `sha256sum` (and its siblings) print them.
+///
+/// Names are raw bytes: a name that is not valid UTF-8 is written unchanged, as coreutils
+/// writes it. Standard input is named `-`.
+///
+/// ```swift
+/// let formatter = ChecksumLineFormatter(style: .gnu)
+/// var output: [UInt8] = []
+/// let digest = Digest(algorithm: .crc32, bytes: [0xcb, 0xf4, 0x39, 0x26])
+/// formatter.append(digest, path: Array("a\\b".utf8), to: &output)
+/// // output is the bytes of `\cbf43926  a\\b` followed by LF
+/// ```
+public struct ChecksumLineFormatter: Sendable, Hashable {
+    /// The layout of each line.
+    public var style: ManifestStyle
+    /// Whether lines end in NUL instead of LF (`-z`); then no name is escaped.
+    public var nulTerminated: Bool
+
+    /// A formatter writing `style` lines, ended by LF, or by NUL when `nulTerminated`.
+    ///
+    /// ```swift
+    /// let formatter = ChecksumLineFormatter(style: .bsd, nulTerminated: true) // sha256sum --tag -z
+    /// ```
+    public init(style: ManifestStyle = .gnu, nulTerminated: Bool = false) {
+        self.style = style
+        self.nulTerminated = nulTerminated
+    }
+
+    /// Appends the whole line for `digest` of the file named `path`, including its terminator
+    /// (LF, or NUL with `nulTerminated`).
+    ///
+    /// ```swift
+    /// var output: [UInt8] = []
+    /// let digest = Digest(algorithm: .crc32, bytes: [0xcb, 0xf4, 0x39, 0x26])
+    /// ChecksumLineFormatter(style: .bsd).append(digest, path: Array("-".utf8), to: &output)
+    /// // output is the bytes of `CRC32 (-) = cbf43926` followed by LF
+    /// ```
+    public func append(_ digest: Digest, path: some Collection<UInt8>, to output: inout [UInt8]) {
+        // Generic collections from another module would be walked through witness tables;
+        // contiguous storage (the common case: [UInt8]) takes the fast non-generic path.
+        let handled: Void? = path.withContiguousStorageIfAvailable { name in
+            appendLine(digest, name: name, to: &output)
+        }
+        if handled == nil {
+            Array(path).withUnsafeBufferPointer { name in
+                appendLine(digest, name: name, to: &output)
+            }
+        }
+    }
+
+    private func appendLine(_ digest: Digest, name: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+        // With -z a name cannot break a line, so coreutils prints every name raw.
+        let escaped = !nulTerminated && ManifestEscaping.containsEscapable(name)
+        output.reserveCapacity(output.count + name.count + digest.bytes.count * 2 + 16)
+        if escaped {
+            // The leading backslash tells a reader that the name that follows is escaped.
+            output.append(UInt8(ascii: "\\"))
+        }
+        switch style {
+        case .gnu:
+            output.append(contentsOf: digest.hexBytes)
+            // The second character would be `*` only with `-b`, which GNU never needs.
+            output.append(UInt8(ascii: " "))
+            output.append(UInt8(ascii: " "))
+            ManifestEscaping.appendName(name, escaped: escaped, to: &output)
+        case .bsd:
+            output.append(contentsOf: digest.algorithm.tag.utf8)
+            output.append(UInt8(ascii: " "))
+            output.append(UInt8(ascii: "("))
+            ManifestEscaping.appendName(name, escaped: escaped, to: &output)
+            output.append(contentsOf: ") = ".utf8)
+            output.append(contentsOf: digest.hexBytes)
+        }
+        output.append(nulTerminated ? 0 : UInt8(ascii: "\n"))
+    }
+}
+
+/// The escaping coreutils applies to names in manifest and status lines: `\` → `\\`,
+/// LF → `\n`, CR → `\r`, every other byte raw.
+///
+/// ```swift
+/// var output: [UInt8] = []
+/// Array("a\nb".utf8).withUnsafeBufferPointer {
+///     ManifestEscaping.appendName($0, escaped: true, to: &output) // a\nb (backslash, n)
+/// }
+/// ```
+package enum ManifestEscaping {
+    /// Whether `name` holds a byte that `sha256sum` escapes (`\`, LF or CR).
+    ///
+    /// ```swift
+    /// Array("a\\b".utf8).withUnsafeBufferPointer { ManifestEscaping.containsEscapable($0) } // true
+    /// ```
+    package static func containsEscapable(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        name.contains { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
+    }
+
+    /// Appends `name`, escaped if `escaped`, else raw.
+    ///
+    /// ```swift
+    /// var output: [UInt8] = []
+    /// Array("c\r".utf8).withUnsafeBufferPointer {
+    ///     ManifestEscaping.appendName($0, escaped: true, to: &output) // c\r (backslash, r)
+    /// }
+    /// ```
+    package static func appendName(_ name: UnsafeBufferPointer<UInt8>, escaped: Bool, to output: inout [UInt8]) {
+        guard escaped else {
+            output.append(contentsOf: name)
+            return
+        }
+        for byte in name {
+            switch byte {
+            case UInt8(ascii: "\\"):
+                output.append(UInt8(ascii: "\\"))
+                output.append(UInt8(ascii: "\\"))
+            case UInt8(ascii: "\n"):
+                output.append(UInt8(ascii: "\\"))
+                output.append(UInt8(ascii: "n"))
+            case UInt8(ascii: "\r"):
+                output.append(UInt8(ascii: "\\"))
+                output.append(UInt8(ascii: "r"))
+            default:
+                output.append(byte)
+            }
+        }
+    }
+}

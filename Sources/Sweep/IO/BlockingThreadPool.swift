@@ -1,0 +1,103 @@
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A fixed set of dedicated threads for blocking system calls (`open`, `pread`, `fsync`), so they never
+/// occupy a thread of Swift's cooperative pool. Each thread owns one reusable buffer, handed to every job
+/// it runs, so reading allocates nothing per file or per chunk.
+///
+/// The queue is guarded by a pthread mutex and condition: the thread-pool itself is the one place that
+/// blocks by design, the way NIO's `NIOThreadPool` does.
+package final class BlockingThreadPool: @unchecked Sendable {
+    package typealias Job = (UnsafeMutableRawBufferPointer) -> Void
+
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private var jobs: [Job] = []
+    private var jobsHead = 0
+    private var stopping = false
+    private var threads: [pthread_t] = []
+    private let bufferSize: Int
+
+    /// Starts `threadCount` threads, each with a buffer of `bufferSize` bytes.
+    package init(threadCount: Int, bufferSize: Int) {
+        self.bufferSize = bufferSize
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(condition, nil)
+        for _ in 0..<max(1, threadCount) {
+            var thread = pthread_t()
+            let context = Unmanaged.passRetained(self).toOpaque()
+            let result = pthread_create(&thread, nil, { context in
+                let pool = Unmanaged<BlockingThreadPool>.fromOpaque(context!).takeRetainedValue()
+                pool.workLoop()
+                return nil
+            }, context)
+            precondition(result == 0, "pthread_create failed: \(result)")
+            threads.append(thread)
+        }
+    }
+
+    deinit {
+        pthread_cond_destroy(condition)
+        pthread_mutex_destroy(mutex)
+        condition.deallocate()
+        mutex.deallocate()
+    }
+
+    /// Runs `work` on one of the pool's threads with that thread's buffer, and returns its result.
+    package func run<Result: Sendable>(
+        _ work: @escaping @Sendable (UnsafeMutableRawBufferPointer) -> Result
+    ) async -> Result {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Result, Never>) in
+            submit { buffer in continuation.resume(returning: work(buffer)) }
+        }
+    }
+
+    private func submit(_ job: @escaping Job) {
+        pthread_mutex_lock(mutex)
+        precondition(!stopping, "job submitted to a stopped BlockingThreadPool")
+        jobs.append(job)
+        pthread_cond_signal(condition)
+        pthread_mutex_unlock(mutex)
+    }
+
+    /// Lets the threads finish the queued jobs, then waits for them to exit.
+    package func shutdown() {
+        pthread_mutex_lock(mutex)
+        stopping = true
+        pthread_cond_broadcast(condition)
+        pthread_mutex_unlock(mutex)
+        for thread in threads { pthread_join(thread, nil) }
+        threads = []
+    }
+
+    private func workLoop() {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 4096)
+        defer { buffer.deallocate() }
+        while let job = nextJob() {
+            job(buffer)
+        }
+    }
+
+    private func nextJob() -> Job? {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        while jobsHead == jobs.count {
+            if stopping { return nil }
+            pthread_cond_wait(condition, mutex)
+        }
+        let job = jobs[jobsHead]
+        jobsHead += 1
+        if jobsHead == jobs.count {
+            jobs.removeAll(keepingCapacity: true)
+            jobsHead = 0
+        }
+        return job
+    }
+}

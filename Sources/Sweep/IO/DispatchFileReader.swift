@@ -1,0 +1,90 @@
+import Dispatch
+import SystemPackage
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads through a `DispatchIO` channel per file, as sweep's design first had it.
+///
+/// One chunk is requested at a time and consumed before the next is asked for, so a slow consumer
+/// never makes the channel buffer the whole file. Cancellation stops the channel; the descriptor is
+/// closed only by the channel's cleanup handler, as DispatchIO requires.
+package struct DispatchFileReader: FileReader {
+    private let queue = DispatchQueue(label: "sweep.dispatch-io", attributes: .concurrent)
+    private let chunkSize: Int
+
+    package init(chunkSize: Int) {
+        self.chunkSize = chunkSize
+    }
+
+    package func read<State, Output: Sendable>(
+        _ entry: FileEntry,
+        into consumer: ChunkConsumer<State, Output>,
+        isCancelled: @escaping @Sendable () -> Bool
+    ) async -> Result<ReadOutcome<Output>, FileError> {
+        let opened: OpenedFile
+        switch OpenedFile.open(entry) {
+        case .success(let file): opened = file
+        case .failure(let error): return .failure(error)
+        }
+        // From here the channel owns the descriptor.
+        let file = opened.handingOverDescriptor()
+        let descriptor = file.descriptor
+        let ownsDescriptor = opened.ownsDescriptor
+        let channel = DispatchIO(
+            type: file.isSeekable ? .random : .stream, fileDescriptor: descriptor, queue: queue,
+            cleanupHandler: { _ in if ownsDescriptor { close(descriptor) } })
+        defer { channel.close() }
+
+        var run: ConsumerRun<State, Output>
+        switch ConsumerRun.start(consumer, on: file) {
+        case .success(let started): run = started
+        case .failure(let error): return .failure(error)
+        }
+        while true {
+            if isCancelled() {
+                channel.close(flags: .stop)
+                return .failure(run.fail(FileError(path: entry.path, reason: .system(.canceled))))
+            }
+            let chunk = await readChunk(channel, offset: file.isSeekable ? run.bytesRead : 0)
+            if chunk.error != 0 {
+                return .failure(run.fail(FileError(path: entry.path, reason: .system(Errno(rawValue: chunk.error)))))
+            }
+            if chunk.data.data.isEmpty { break }
+            var failure: FileError?
+            chunk.data.data.enumerateBytes { bytes, _, stop in
+                failure = run.consume(UnsafeRawBufferPointer(bytes))
+                if failure != nil { stop = true }
+            }
+            if let failure { return .failure(failure) }
+        }
+        return run.complete()
+    }
+
+    package func shutdown() {}
+
+    private func readChunk(_ channel: DispatchIO, offset: Int64) async -> (data: SendableData, error: CInt) {
+        await withCheckedContinuation { continuation in
+            let collected = Collected()
+            channel.read(offset: off_t(offset), length: chunkSize, queue: queue) { done, data, error in
+                if let data, !data.isEmpty { collected.data.append(data) }
+                if done { continuation.resume(returning: (SendableData(data: collected.data), error)) }
+            }
+        }
+    }
+}
+
+/// `DispatchData` is immutable and safe to pass between threads, but not marked `Sendable` on Linux.
+private struct SendableData: @unchecked Sendable {
+    var data: DispatchData
+}
+
+/// The parts of one chunk, appended by the channel's handler, which DispatchIO calls serially.
+private final class Collected: @unchecked Sendable {
+    var data = DispatchData.empty
+}

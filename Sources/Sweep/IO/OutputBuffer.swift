@@ -1,0 +1,71 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Buffered writes of raw bytes to a file descriptor: names are printed byte-exactly, and output is
+/// written in large blocks instead of a system call per line.
+package struct OutputBuffer: ~Copyable {
+    package let descriptor: CInt
+    private var bytes: [UInt8] = []
+    private let capacity: Int
+
+    package init(descriptor: CInt, capacity: Int = 64 * 1024) {
+        self.descriptor = descriptor
+        self.capacity = capacity
+        bytes.reserveCapacity(capacity)
+    }
+
+    /// Appends bytes, writing the buffer out when it fills.
+    package mutating func write(_ data: some Sequence<UInt8>) throws(WriteError) {
+        bytes.append(contentsOf: data)
+        if bytes.count >= capacity { try flush() }
+    }
+
+    /// Appends a string's UTF-8.
+    package mutating func write(_ text: String) throws(WriteError) {
+        try write(text.utf8)
+    }
+
+    /// Lets the caller append in place (no intermediate array), writing out when the buffer fills.
+    package mutating func append(_ body: (inout [UInt8]) -> Void) throws(WriteError) {
+        body(&bytes)
+        if bytes.count >= capacity { try flush() }
+    }
+
+    /// Writes out everything buffered.
+    package mutating func flush() throws(WriteError) {
+        defer { bytes.removeAll(keepingCapacity: true) }
+        let failure: WriteError? = bytes.withUnsafeBytes { raw in
+            do throws(WriteError) {
+                try OutputBuffer.writeAll(descriptor, raw)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    /// Writes every byte, retrying short writes and EINTR.
+    package static func writeAll(_ descriptor: CInt, _ raw: UnsafeRawBufferPointer) throws(WriteError) {
+        var offset = 0
+        while offset < raw.count {
+            let written = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw WriteError(errno: errno)
+            }
+            offset += written
+        }
+    }
+}
+
+/// A failed write: the errno (EPIPE, ENOSPC, EIO…).
+package struct WriteError: Error, Sendable {
+    package var errno: CInt
+    package var message: String { String(cString: strerror(errno)) }
+}

@@ -1,0 +1,65 @@
+import SystemPackage
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads with `pread` into one reused buffer per worker, on dedicated threads: no allocation per chunk,
+/// no hop per chunk, and no blocking call on Swift's cooperative pool.
+package struct PositionalFileReader: FileReader {
+    private let pool: BlockingThreadPool
+
+    /// `threadCount` threads, each reading `chunkSize` bytes at a time.
+    package init(threadCount: Int, chunkSize: Int) {
+        pool = BlockingThreadPool(threadCount: threadCount, bufferSize: chunkSize)
+    }
+
+    package func read<State, Output: Sendable>(
+        _ entry: FileEntry,
+        into consumer: ChunkConsumer<State, Output>,
+        isCancelled: @escaping @Sendable () -> Bool
+    ) async -> Result<ReadOutcome<Output>, FileError> {
+        // The Result holds non-Sendable nothing, but ReadOutcome's generic parameters need spelling out.
+        await pool.run { buffer -> Result<ReadOutcome<Output>, FileError> in
+            Self.readBlocking(entry, into: consumer, buffer: buffer, isCancelled: isCancelled)
+        }
+    }
+
+    package func shutdown() { pool.shutdown() }
+
+    /// The whole read on the calling thread; used by the pool's threads.
+    package static func readBlocking<State, Output: Sendable>(
+        _ entry: FileEntry,
+        into consumer: ChunkConsumer<State, Output>,
+        buffer: UnsafeMutableRawBufferPointer,
+        isCancelled: () -> Bool
+    ) -> Result<ReadOutcome<Output>, FileError> {
+        let file: OpenedFile
+        switch OpenedFile.open(entry) {
+        case .success(let opened): file = opened
+        case .failure(let error): return .failure(error)
+        }
+        var run: ConsumerRun<State, Output>
+        switch ConsumerRun.start(consumer, on: file) {
+        case .success(let started): run = started
+        case .failure(let error): return .failure(error)
+        }
+        while true {
+            if isCancelled() { return .failure(run.fail(FileError(path: entry.path, reason: .system(.canceled)))) }
+            let count = file.isSeekable
+                ? pread(file.descriptor, buffer.baseAddress, buffer.count, off_t(run.bytesRead))
+                : Glibc.read(file.descriptor, buffer.baseAddress, buffer.count)
+            if count < 0 {
+                if errno == EINTR { continue }
+                return .failure(run.fail(.lastSystemError(entry.path)))
+            }
+            if count == 0 { break }
+            if let error = run.consume(UnsafeRawBufferPointer(rebasing: buffer[..<count])) { return .failure(error) }
+        }
+        return run.complete()
+    }
+}

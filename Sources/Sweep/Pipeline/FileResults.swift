@@ -1,0 +1,78 @@
+import AsyncAlgorithms
+
+/// The per-file results of a ``Pipeline`` as an `AsyncSequence`.
+///
+/// Iterating starts the work; results come with backpressure (the pipeline waits for the consumer),
+/// and dropping the iterator or cancelling the consuming task cancels the work.
+///
+/// ```swift
+/// for try await result in Pipeline(stage: LineCountStage()).results(walking: ["logs"]) {
+///     print(result.path, result.output?.lines ?? 0)
+/// }
+/// ```
+public struct FileResults<Output: Sendable>: AsyncSequence, Sendable {
+    public typealias Element = FileResult<Output>
+    typealias Send = @Sendable (Element) async throws -> Void
+    private let produce: @Sendable (@escaping Send) async throws -> Void
+
+    init(_ produce: @escaping @Sendable (@escaping Send) async throws -> Void) {
+        self.produce = produce
+    }
+
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(produce)
+    }
+
+    /// Pulls results from the running pipeline.
+    public struct Iterator: AsyncIteratorProtocol {
+        private let producer: Producer
+        private var results: AsyncThrowingChannel<Element, any Error>.AsyncIterator
+
+        init(_ produce: @escaping @Sendable (@escaping Send) async throws -> Void) {
+            let channel = AsyncThrowingChannel<Element, any Error>()
+            results = channel.makeAsyncIterator()
+            producer = Producer(channel: channel, produce: produce)
+        }
+
+        public mutating func next() async throws -> Element? {
+            producer.startIfNeeded()
+            return try await results.next()
+        }
+    }
+
+    /// Owns the task that runs the pipeline; the sequence's consumer is outside any task group of
+    /// ours, so an unstructured task is the only way to run ahead of it. Cancelled when the iterator
+    /// is dropped.
+    private final class Producer: Sendable {
+        private let task: Mutex<Task<Void, Never>?> = Mutex(nil)
+        private let channel: AsyncThrowingChannel<Element, any Error>
+        private let produce: @Sendable (@escaping Send) async throws -> Void
+
+        init(channel: AsyncThrowingChannel<Element, any Error>, produce: @escaping @Sendable (@escaping Send) async throws -> Void) {
+            self.channel = channel
+            self.produce = produce
+        }
+
+        func startIfNeeded() {
+            task.withLock { task in
+                guard task == nil else { return }
+                let channel = self.channel
+                let produce = self.produce
+                task = Task {
+                    do {
+                        try await produce { await channel.send($0) }
+                        channel.finish()
+                    } catch {
+                        channel.fail(error)
+                    }
+                }
+            }
+        }
+
+        deinit {
+            task.withLock { $0?.cancel() }
+        }
+    }
+}
+
+import Synchronization

@@ -1,0 +1,179 @@
+import Synchronization
+import SystemPackage
+
+/// Runs a ``Stage`` over many files: a bounded pool of workers reads each file once, feeds its bytes
+/// to the stage, and delivers per-file results in input order (or as they finish).
+///
+/// At most ``PipelineOptions/concurrency`` files are in flight; a bounded reorder window keeps memory
+/// flat when one large file holds the head of the line. A failed file is a result, never the end of
+/// the run. Cancelling the calling task stops taking new files and abandons those in flight.
+///
+/// ```swift
+/// import Sweep
+///
+/// let pipeline = Pipeline(stage: DigestStage(.sha256))
+/// let summary = try await pipeline.run(walking: ["/var/log/app"]) { result in
+///     switch result.outcome {
+///     case .processed(let digest): print(digest.hex, result.path)
+///     case .failed(let error): print("error:", error)
+///     case .skipped: break
+///     }
+/// }
+/// print("\(summary.files) files, \(summary.bytes) bytes")
+/// ```
+public struct Pipeline<S: Stage>: Sendable {
+    /// The stage applied to every file.
+    public let stage: S
+    /// Concurrency, ordering, I/O backend.
+    public var options: PipelineOptions
+
+    /// A pipeline running `stage` with `options`.
+    public init(stage: S, options: PipelineOptions = PipelineOptions()) {
+        self.stage = stage
+        self.options = options
+    }
+
+    /// Walks `roots` and processes every regular file found, calling `body` with each result in order.
+    /// Throws only what `body` throws, or `CancellationError` if the task was cancelled.
+    @discardableResult
+    public func run(
+        walking roots: [FilePath], walkOptions: WalkOptions = WalkOptions(),
+        _ body: (FileResult<S.Output>) async throws -> Void
+    ) async throws -> RunSummary {
+        try await run(Walker(roots: roots, options: walkOptions).events(), body)
+    }
+
+    /// Processes each path of `paths` (which may be any async sequence: a channel, a stream, a
+    /// transformed walk), calling `body` with each result.
+    @discardableResult
+    public func run<Paths: AsyncSequence<FilePath, Never>>(
+        paths: Paths, _ body: (FileResult<S.Output>) async throws -> Void
+    ) async throws -> RunSummary {
+        try await run(paths.map { WalkEvent.file(FileEntry(path: $0)) }, body)
+    }
+
+    /// Processes the files of a walk (see ``Walker``), calling `body` with each result.
+    @discardableResult
+    public func run<Events: AsyncSequence<WalkEvent, Never>>(
+        _ events: Events, _ body: (FileResult<S.Output>) async throws -> Void
+    ) async throws -> RunSummary {
+        let reader = ReaderSelection(options)
+        defer { reader.shutdown() }
+        let cancelled = CancellationFlag()
+        return try await withTaskCancellationHandler {
+            try await schedule(events, reader: reader, cancelled: cancelled, body)
+        } onCancel: {
+            cancelled.set()
+        }
+    }
+
+    /// The results of processing `paths`, as an async sequence: iterate it to drive the work; stop
+    /// iterating (or cancel the task) to stop it. A slow consumer slows the reads and the walk.
+    public func results<Paths: AsyncSequence<FilePath, Never> & Sendable>(for paths: Paths) -> FileResults<S.Output> {
+        let pipeline = self
+        return FileResults { send in
+            try await pipeline.run(paths: paths) { try await send($0) }
+        }
+    }
+
+    /// The results of walking `roots`, as an async sequence.
+    public func results(walking roots: [FilePath], walkOptions: WalkOptions = WalkOptions()) -> FileResults<S.Output> {
+        let pipeline = self
+        return FileResults { send in
+            try await pipeline.run(walking: roots, walkOptions: walkOptions) { try await send($0) }
+        }
+    }
+
+    private func schedule<Events: AsyncSequence<WalkEvent, Never>>(
+        _ events: Events, reader: ReaderSelection, cancelled: CancellationFlag,
+        _ body: (FileResult<S.Output>) async throws -> Void
+    ) async throws -> RunSummary {
+        let concurrency = max(1, options.concurrency)
+        let window = options.effectiveReorderWindow
+        let ordered = options.ordering == .input
+        var summary = RunSummary()
+        let stageName = stage.name
+        let consumer = makeConsumer()
+
+        try await withThrowingTaskGroup(of: (Int, FileResult<S.Output>).self) { group in
+            var events = events.makeAsyncIterator()
+            var exhausted = false
+            var started = 0
+            var delivered = 0
+            var inFlight = 0
+            var waiting: [Int: FileResult<S.Output>] = [:]
+
+            func deliver(_ index: Int, _ result: FileResult<S.Output>) async throws {
+                summary.record(result, stageName: stageName)
+                guard ordered else {
+                    delivered += 1
+                    try await body(result)
+                    return
+                }
+                waiting[index] = result
+                while let next = waiting.removeValue(forKey: delivered) {
+                    delivered += 1
+                    try await body(next)
+                }
+            }
+
+            while true {
+                while !exhausted && inFlight < concurrency && started - delivered < window {
+                    guard !cancelled.isSet, let event = await events.next(isolation: #isolation) else {
+                        exhausted = true
+                        break
+                    }
+                    let index = started
+                    started += 1
+                    switch event {
+                    case .file(let entry):
+                        inFlight += 1
+                        group.addTask {
+                            (index, await Self.process(entry, reader: reader, consumer: consumer, cancelled: cancelled))
+                        }
+                    case .failure(let error):
+                        try await deliver(index, FileResult(entry: FileEntry(path: error.path), bytesRead: 0, outcome: .failed(error)))
+                    case .skipped(let path, let reason):
+                        try await deliver(index, FileResult(entry: FileEntry(path: path), bytesRead: 0, outcome: .skipped(reason)))
+                    }
+                }
+                guard inFlight > 0 else { break }
+                guard let (index, result) = try await group.next() else { break }
+                inFlight -= 1
+                try await deliver(index, result)
+            }
+        }
+        if cancelled.isSet { throw CancellationError() }
+        return summary
+    }
+
+    private func makeConsumer() -> ChunkConsumer<S.Processor, S.Output> {
+        let stage = self.stage
+        return ChunkConsumer(
+            start: { try stage.makeProcessor(for: $0) },
+            consume: { try $0.update($1) },
+            finish: { try $0.finish() },
+            abandon: { $0.abandon() })
+    }
+
+    private static func process(
+        _ entry: FileEntry, reader: ReaderSelection, consumer: ChunkConsumer<S.Processor, S.Output>,
+        cancelled: CancellationFlag
+    ) async -> FileResult<S.Output> {
+        switch await reader.read(entry, into: consumer, isCancelled: { cancelled.isSet }) {
+        case .success(let read):
+            FileResult(entry: read.entry, bytesRead: read.bytesRead, outcome: .processed(read.output))
+        case .failure(let error):
+            FileResult(entry: entry, bytesRead: 0, outcome: .failed(error))
+        }
+    }
+}
+
+/// Set once when the run is cancelled; read by the readers between chunks.
+final class CancellationFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+
+    func set() { flag.store(true, ordering: .relaxed) }
+
+    var isSet: Bool { flag.load(ordering: .relaxed) }
+}

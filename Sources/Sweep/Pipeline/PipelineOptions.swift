@@ -1,0 +1,44 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How a ``Pipeline`` runs: how many files at once, in what order results come, how bytes are read.
+///
+/// ```swift
+/// var options = PipelineOptions()
+/// options.concurrency = 8
+/// options.ordering = .completion
+/// ```
+public struct PipelineOptions: Sendable {
+    /// The most files processed at once (`-j`); by default the number of online processors.
+    public var concurrency: Int = PipelineOptions.processorCount
+    /// The order of results.
+    public var ordering: ResultOrdering = .input
+    /// How files are read.
+    public var io: IOBackend = .auto
+    /// The size of each read.
+    public var chunkSize: Int = 512 * 1024
+    /// How many results may wait for a slow file ahead of them before the pipeline stops taking new
+    /// files: this bounds memory when one huge file holds the head of the line.
+    public var reorderWindow: Int?
+
+    /// The defaults: one file per processor, input order, backend chosen by measurement.
+    public init() {}
+
+    /// The number of processors online.
+    public static var processorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
+    var effectiveReorderWindow: Int { max(reorderWindow ?? (concurrency * 8 + 64), concurrency) }
+}
+
+/// The order in which a ``Pipeline`` delivers results.
+public enum ResultOrdering: Sendable {
+    /// The order of the input (the walk order): output is identical whatever the concurrency.
+    case input
+    /// As files finish: lowest latency, order varies between runs.
+    case completion
+}

@@ -1,0 +1,27 @@
+/// The stages sweep ships, by the names the command line uses (`sweep run -s sha256 -s lines`).
+///
+/// ```swift
+/// let stages = try ["sha256", "lines"].map { try BuiltinStages.stage(named: $0) }
+/// let pipeline = Pipeline(stage: StageList(stages))
+/// ```
+public enum BuiltinStages {
+    /// Every name ``stage(named:)`` accepts.
+    public static var names: [String] { ["lines"] + DigestAlgorithm.allCases.map(\.rawValue) }
+
+    /// The built-in stage called `name`.
+    public static func stage(named name: String) throws(UnknownStageError) -> any Stage {
+        if name == "lines" { return LineCountStage() }
+        if let algorithm = DigestAlgorithm(rawValue: name) { return DigestStage(algorithm) }
+        throw UnknownStageError(name: name)
+    }
+}
+
+/// A stage name that no built-in stage has.
+public struct UnknownStageError: Error, Sendable, CustomStringConvertible {
+    /// The name asked for.
+    public var name: String
+
+    public var description: String {
+        "unknown stage '\(name)'; choose from: \(BuiltinStages.names.joined(separator: ", "))"
+    }
+}

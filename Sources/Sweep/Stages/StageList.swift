@@ -1,0 +1,74 @@
+/// Several stages over one read of each file: each chunk goes to every stage in turn.
+///
+/// ```swift
+/// let stages = StageList([DigestStage(.sha256), LineCountStage()])
+/// try await Pipeline(stage: stages).run(walking: ["logs"]) { result in
+///     guard let outputs = result.output else { return }
+///     print(outputs["sha256"] as? Digest as Any, outputs["lines"] as? LineCount as Any)
+/// }
+/// ```
+public struct StageList: Stage {
+    /// The stages, in the order they see each chunk and appear in the outputs.
+    public let stages: [any Stage]
+
+    /// The stages to run together.
+    public init(_ stages: [any Stage]) {
+        self.stages = stages
+    }
+
+    /// The stages' names joined by `+`.
+    public var name: String { stages.map(\.name).joined(separator: "+") }
+
+    public func makeProcessor(for file: FileEntry) throws -> Processor {
+        var processors: [any StageProcessor] = []
+        processors.reserveCapacity(stages.count)
+        do {
+            for stage in stages { processors.append(try stage.makeProcessor(for: file)) }
+        } catch {
+            for index in processors.indices { processors[index].abandon() }
+            throw error
+        }
+        return Processor(names: stages.map(\.name), processors: processors)
+    }
+
+    /// The per-file state of every stage.
+    public struct Processor: StageProcessor {
+        let names: [String]
+        var processors: [any StageProcessor]
+
+        public mutating func update(_ chunk: UnsafeRawBufferPointer) throws {
+            for index in processors.indices { try processors[index].update(chunk) }
+        }
+
+        public mutating func finish() throws -> StageOutputs {
+            var values: [any Sendable] = []
+            values.reserveCapacity(processors.count)
+            for index in processors.indices {
+                do {
+                    values.append(try processors[index].finish())
+                } catch {
+                    for later in processors.indices where later > index { processors[later].abandon() }
+                    throw error
+                }
+            }
+            return StageOutputs(names: names, values: values)
+        }
+
+        public mutating func abandon() {
+            for index in processors.indices { processors[index].abandon() }
+        }
+    }
+}
+
+/// The outputs of a ``StageList`` for one file, in the order of its stages.
+public struct StageOutputs: Sendable {
+    /// Each stage's name.
+    public let names: [String]
+    /// Each stage's output, in the same order.
+    public let values: [any Sendable]
+
+    /// The output of the first stage named `name`.
+    public subscript(name: String) -> (any Sendable)? {
+        names.firstIndex(of: name).map { values[$0] }
+    }
+}

@@ -1,0 +1,121 @@
+import SystemPackage
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Lists the regular files under some roots as an `AsyncStream` of ``WalkEvent``s, pulled on demand.
+///
+/// The stream is produced only as fast as it is consumed, so the walk never runs more than a step
+/// ahead of the workers, whatever the size of the tree. Within a directory, entries come in byte order
+/// of their names and each subdirectory is walked at its own place in that order.
+///
+/// ```swift
+/// let walker = Walker(roots: ["/var/log/app"])
+/// for await event in walker.events() {
+///     if case .file(let entry) = event { print(entry.path) }
+/// }
+/// ```
+public struct Walker: Sendable {
+    /// Where the roots come from.
+    public enum Roots: Sendable {
+        /// These paths, in this order.
+        case paths([FilePath])
+        /// One path per record of a list file (`--files-from`), `nil` meaning standard input; records end in
+        /// NUL when `nulSeparated` (as `find -print0` writes them), else in a newline.
+        case listFile(FilePath?, nulSeparated: Bool)
+    }
+
+    /// Where the roots come from.
+    public var roots: Roots
+    /// Filters and link handling.
+    public var options: WalkOptions
+
+    /// A walker over `roots`.
+    public init(roots: [FilePath], options: WalkOptions = WalkOptions()) {
+        self.roots = .paths(roots)
+        self.options = options
+    }
+
+    /// A walker over the roots of `source`.
+    public init(_ source: Roots, options: WalkOptions = WalkOptions()) {
+        self.roots = source
+        self.options = options
+    }
+
+    /// The walk, one event at a time; each call starts a new walk.
+    public func events() -> AsyncStream<WalkEvent> {
+        let state = WalkState(makeDirectoryWalker())
+        return AsyncStream(unfolding: { state.next() })
+    }
+
+    package func makeDirectoryWalker() -> DirectoryWalker {
+        switch roots {
+        case .paths(let paths):
+            return DirectoryWalker(paths: paths, options: options)
+        case .listFile(let file, let nulSeparated):
+            return DirectoryWalker(roots: ListedRoots(file: file, nulSeparated: nulSeparated), options: options)
+        }
+    }
+}
+
+/// Holds the synchronous walker for `AsyncStream(unfolding:)`, which requires a `Sendable` closure.
+/// `AsyncStream` awaits each call before making the next, so the walker is never used concurrently.
+private final class WalkState: @unchecked Sendable {
+    private var walker: DirectoryWalker
+
+    init(_ walker: DirectoryWalker) { self.walker = walker }
+
+    func next() -> WalkEvent? { walker.next() }
+}
+
+/// Roots read lazily from a list file, one record at a time: the list is never held whole.
+private struct ListedRoots: IteratorProtocol {
+    private let name: FilePath
+    private var reader: DelimitedRecordReader?
+    private var openError: FileError?
+    private let descriptor: CInt
+    private let ownsDescriptor: Bool
+
+    init(file: FilePath?, nulSeparated: Bool) {
+        name = file ?? "-"
+        if let file {
+            descriptor = file.withPlatformString { open($0, O_RDONLY | O_CLOEXEC) }
+            ownsDescriptor = descriptor >= 0
+            if descriptor < 0 { openError = .lastSystemError(file) }
+        } else {
+            descriptor = STDIN_FILENO
+            ownsDescriptor = false
+        }
+        if descriptor >= 0 {
+            reader = DelimitedRecordReader(
+                fileDescriptor: descriptor, delimiter: nulSeparated ? 0 : UInt8(ascii: "\n"))
+        }
+    }
+
+    mutating func next() -> DirectoryWalker.RootPath? {
+        if let error = openError {
+            openError = nil
+            return .unreadable(error)
+        }
+        guard reader != nil else { return nil }
+        do {
+            if let record = try reader!.next() { return .path(record) }
+        } catch {
+            reader = nil
+            finish()
+            return .unreadable(FileError(path: name, reason: .system(Errno(rawValue: error.errno))))
+        }
+        reader = nil
+        finish()
+        return nil
+    }
+
+    private func finish() {
+        if ownsDescriptor { close(descriptor) }
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Sweep
+import SystemPackage
+
+/// The options every processing command shares: what to walk, how many at once, how to report.
+struct CommonOptions: ParsableArguments {
+    @Option(name: [.short, .customLong("jobs")], help: "Files processed at once (default: the number of cores).")
+    var jobs: Int = PipelineOptions.processorCount
+
+    @Flag(help: "Print one JSON object per file, then a summary object (NDJSON).")
+    var json = false
+
+    @Option(name: .customLong("include"), help: ArgumentHelp("Only files whose path below the root or base name matches GLOB (repeatable).", valueName: "GLOB"))
+    var includes: [String] = []
+
+    @Option(name: .customLong("exclude"), help: ArgumentHelp("Leave out files and directories matching GLOB (repeatable).", valueName: "GLOB"))
+    var excludes: [String] = []
+
+    @Option(name: .customLong("files-from"), help: ArgumentHelp("Read the paths from FILE, one per line (- for standard input).", valueName: "FILE"))
+    var filesFrom: String?
+
+    @Flag(name: [.customShort("0"), .customLong("null")], help: "With --files-from: paths end in NUL, as find -print0 writes them.")
+    var nulSeparated = false
+
+    @Flag(name: [.customShort("L"), .customLong("follow-symlinks")], help: "Follow symbolic links while walking (loops are detected).")
+    var followSymlinks = false
+
+    @Flag(inversion: .prefixedNo, help: "Show a live progress line on standard error (default: when it is a terminal).")
+    var progress: Bool?
+
+    @Option(help: "How files are read: auto, dispatch or pread.")
+    var io: IOBackend = .auto
+
+    mutating func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("-j must be at least 1") }
+        if nulSeparated && filesFrom == nil { throw ValidationError("-0/--null goes with --files-from") }
+    }
+
+    func pipelineOptions() -> PipelineOptions {
+        var options = PipelineOptions()
+        options.concurrency = jobs
+        options.io = io
+        return options
+    }
+
+    func walker(paths: [String], skipping: Set<FileIdentity> = []) -> Walker {
+        var options = WalkOptions()
+        options.followSymlinks = followSymlinks
+        options.include = includes.map { Glob(bytes: RawArguments.shared.bytes(of: $0)) }
+        options.exclude = excludes.map { Glob(bytes: RawArguments.shared.bytes(of: $0)) }
+        options.dashMeansStandardInput = true
+        options.skipping = skipping
+        if let filesFrom {
+            let list = filesFrom == "-" ? nil : RawArguments.shared.path(filesFrom)
+            return Walker(.listFile(list, nulSeparated: nulSeparated), options: options)
+        }
+        let roots = paths.isEmpty ? [FilePath(".")] : paths.map { RawArguments.shared.path($0) }
+        return Walker(roots: roots, options: options)
+    }
+}
+
+extension IOBackend: ExpressibleByArgument {}

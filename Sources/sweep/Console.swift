@@ -1,0 +1,35 @@
+import Sweep
+import SystemPackage
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Messages on standard error, prefixed `sweep: ` as coreutils prefixes its own; paths byte-exact.
+enum Console {
+    static func error(_ error: FileError) {
+        message(path: error.path, error.message)
+    }
+
+    static func message(path: FilePath, _ text: String) {
+        write(Array("sweep: ".utf8) + path.bytes + Array(": \(text)\n".utf8))
+    }
+
+    static func message(_ text: String) {
+        write(Array("sweep: \(text)\n".utf8))
+    }
+
+    private static func write(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = Glibc.write(STDERR_FILENO, raw.baseAddress! + offset, raw.count - offset)
+                if written < 0 && errno == EINTR { continue }
+                if written <= 0 { return }
+                offset += written
+            }
+        }
+    }
+}

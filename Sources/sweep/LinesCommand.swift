@@ -1,0 +1,44 @@
+import ArgumentParser
+import Sweep
+
+struct LinesCommand: ParsableCommand, ProcessingCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lines",
+        abstract: "Count lines (newline bytes) of every file, as wc -l does, in parallel.",
+        discussion: """
+            Examples:
+              sweep lines /var/log/app
+              sweep lines --include '*.swift' Sources
+              sweep lines --json logs | jq .lines
+            """)
+
+    @OptionGroup var common: CommonOptions
+
+    @Argument(help: "Files and directories (default: .); - is standard input.")
+    var paths: [String] = []
+
+    func execute() async throws {
+        try await CommandRunner(
+            stage: LineCountStage(), common: common, paths: paths,
+            render: { count, result, out in
+                LinesCommand.appendRow(count: count.lines, name: result.path.bytes, to: &out)
+            },
+            finish: { summary, out in
+                // As wc: a total only when more than one file was counted.
+                if summary.files > 1 {
+                    LinesCommand.appendRow(count: summary.totals["lines"] ?? 0, name: Array("total".utf8), to: &out)
+                }
+            }
+        ).run()
+    }
+
+    /// `COUNT NAME`, the count right-aligned in 7 columns as wc aligns it when it cannot size them first.
+    static func appendRow(count: UInt64, name: [UInt8], to out: inout [UInt8]) {
+        let digits = Array(String(count).utf8)
+        if digits.count < 7 { out += [UInt8](repeating: UInt8(ascii: " "), count: 7 - digits.count) }
+        out += digits
+        out.append(UInt8(ascii: " "))
+        out += name
+        out.append(UInt8(ascii: "\n"))
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Sweep
+
+struct RunCommand: ParsableCommand, ProcessingCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run several stages over one read of each file.",
+        discussion: """
+            Each line holds NAME=VALUE for every stage, then two spaces and the path.
+
+            Examples:
+              sweep run -s sha256 -s lines logs/
+              sweep run -s crc32 -s md5 --json big.iso
+            """)
+
+    @Option(name: [.short, .customLong("stage")], help: ArgumentHelp("A stage: \(BuiltinStages.names.joined(separator: ", ")) (repeatable).", valueName: "STAGE"))
+    var stages: [String] = []
+
+    @OptionGroup var common: CommonOptions
+
+    @Argument(help: "Files and directories (default: .); - is standard input.")
+    var paths: [String] = []
+
+    mutating func validate() throws {
+        guard !stages.isEmpty else { throw ValidationError("give at least one stage with -s") }
+        for name in stages {
+            do {
+                _ = try BuiltinStages.stage(named: name)
+            } catch {
+                throw ValidationError(error.description)
+            }
+        }
+    }
+
+    func execute() async throws {
+        let list = StageList(try stages.map { try BuiltinStages.stage(named: $0) })
+        try await CommandRunner(
+            stage: list, common: common, paths: paths,
+            render: { outputs, result, out in
+                for (name, value) in zip(outputs.names, outputs.values) {
+                    out += Array("\(name)=\(value) ".utf8)
+                }
+                out.append(UInt8(ascii: " "))
+                out += result.path.bytes
+                out.append(UInt8(ascii: "\n"))
+            }
+        ).run()
+    }
+}
