@@ -7,14 +7,19 @@ import Glibc
 import Musl
 #endif
 
-/// Messages on standard error, prefixed `sweep: ` as coreutils prefixes its own; paths byte-exact.
+/// Messages on standard error, prefixed `sweep: ` as coreutils prefixes its own, with names quoted
+/// as coreutils quotes them (`'with space'`), byte-exact otherwise.
 enum Console {
     static func error(_ error: FileError) {
         message(path: error.path, error.message)
     }
 
     static func message(path: FilePath, _ text: String) {
-        write(Array("sweep: ".utf8) + path.bytes + Array(": \(text)\n".utf8))
+        message(name: path.bytes, text)
+    }
+
+    static func message(name: [UInt8], _ text: String) {
+        write(Array("sweep: ".utf8) + ShellQuoting.quote(name) + Array(": \(text)\n".utf8))
     }
 
     static func message(_ text: String) {

@@ -101,3 +101,55 @@ enum Base64 {
         return String(decoding: out, as: UTF8.self)
     }
 }
+
+extension CheckVerdict {
+    /// One NDJSON object: line, path, algorithm, expected, actual, status
+    /// (`ok`, `failed`, `unreadable`, `missing`, `improperly formatted`).
+    ///
+    /// ```swift
+    /// // {"line":3,"path":"a.log","algorithm":"sha256","expected":"…","actual":"…","status":"ok"}
+    /// print(verdict.jsonValue.serialized)
+    /// ```
+    public var jsonValue: JSONValue {
+        var members: [(String, JSONValue)] = [("line", .integer(Int64(lineNumber)))]
+        func describe(_ entry: ManifestEntry) {
+            members += FilePath(bytes: entry.path).jsonMembers()
+            members.append(("algorithm", .string(entry.expected.algorithm.rawValue)))
+            members.append(("expected", .string(entry.expected.hex)))
+        }
+        switch outcome {
+        case .matched(let entry):
+            describe(entry)
+            members.append(("actual", .string(entry.expected.hex)))
+            members.append(("status", .string("ok")))
+        case .mismatched(let entry, let actual):
+            describe(entry)
+            members.append(("actual", .string(actual.hex)))
+            members.append(("status", .string("failed")))
+        case .unreadable(let entry, let error):
+            describe(entry)
+            members.append(("status", .string("unreadable")))
+            members.append(("error", .string(error.message)))
+        case .missingIgnored(let entry):
+            describe(entry)
+            members.append(("status", .string("missing")))
+        case .improperlyFormatted:
+            members.append(("status", .string("improperly formatted")))
+        }
+        return .object(members)
+    }
+}
+
+extension CheckSummary {
+    /// The closing object for one manifest: `{"summary":{"manifest":…,"matched":…,…}}`.
+    public func jsonValue(manifest: [UInt8]) -> JSONValue {
+        .object([("summary", .object(FilePath(bytes: manifest).jsonMembers(key: "manifest") + [
+            ("properly_formatted", .integer(Int64(properlyFormatted))),
+            ("improperly_formatted", .integer(Int64(improperlyFormatted))),
+            ("matched", .integer(Int64(matched))),
+            ("mismatched", .integer(Int64(mismatched))),
+            ("unreadable", .integer(Int64(unreadable))),
+            ("missing_ignored", .integer(Int64(missingIgnored))),
+        ]))])
+    }
+}

@@ -88,66 +88,32 @@ public struct Pipeline<S: Stage>: Sendable {
         _ events: Events, reader: ReaderSelection, cancelled: CancellationFlag,
         _ body: (FileResult<S.Output>) async throws -> Void
     ) async throws -> RunSummary {
-        let concurrency = max(1, options.concurrency)
-        let window = options.effectiveReorderWindow
-        let ordered = options.ordering == .input
         var summary = RunSummary()
         let stageName = stage.name
         let consumer = makeConsumer()
-
-        try await withThrowingTaskGroup(of: (Int, FileResult<S.Output>).self) { group in
-            var events = events.makeAsyncIterator()
-            var exhausted = false
-            var started = 0
-            var delivered = 0
-            var inFlight = 0
-            var waiting: [Int: FileResult<S.Output>] = [:]
-
-            func deliver(_ index: Int, _ result: FileResult<S.Output>) async throws {
+        try await OrderedWorkPool(options).run(
+            events,
+            immediate: { event -> FileResult<S.Output>? in
+                switch event {
+                case .file: nil
+                case .failure(let error): FileResult(entry: FileEntry(path: error.path), bytesRead: 0, outcome: .failed(error))
+                case .skipped(let path, let reason): FileResult(entry: FileEntry(path: path), bytesRead: 0, outcome: .skipped(reason))
+                }
+            },
+            work: { event in
+                guard case .file(let entry) = event else { preconditionFailure("only files are worked on") }
+                return await Self.process(entry, reader: reader, consumer: consumer, cancelled: cancelled)
+            },
+            stop: { cancelled.isSet },
+            deliver: { result in
                 summary.record(result, stageName: stageName)
-                guard ordered else {
-                    delivered += 1
-                    try await body(result)
-                    return
-                }
-                waiting[index] = result
-                while let next = waiting.removeValue(forKey: delivered) {
-                    delivered += 1
-                    try await body(next)
-                }
-            }
-
-            while true {
-                while !exhausted && inFlight < concurrency && started - delivered < window {
-                    guard !cancelled.isSet, let event = await events.next(isolation: #isolation) else {
-                        exhausted = true
-                        break
-                    }
-                    let index = started
-                    started += 1
-                    switch event {
-                    case .file(let entry):
-                        inFlight += 1
-                        group.addTask {
-                            (index, await Self.process(entry, reader: reader, consumer: consumer, cancelled: cancelled))
-                        }
-                    case .failure(let error):
-                        try await deliver(index, FileResult(entry: FileEntry(path: error.path), bytesRead: 0, outcome: .failed(error)))
-                    case .skipped(let path, let reason):
-                        try await deliver(index, FileResult(entry: FileEntry(path: path), bytesRead: 0, outcome: .skipped(reason)))
-                    }
-                }
-                guard inFlight > 0 else { break }
-                guard let (index, result) = try await group.next() else { break }
-                inFlight -= 1
-                try await deliver(index, result)
-            }
-        }
+                try await body(result)
+            })
         if cancelled.isSet { throw CancellationError() }
         return summary
     }
 
-    private func makeConsumer() -> ChunkConsumer<S.Processor, S.Output> {
+    package func makeConsumer() -> ChunkConsumer<S.Processor, S.Output> {
         let stage = self.stage
         return ChunkConsumer(
             start: { try stage.makeProcessor(for: $0) },
@@ -156,7 +122,7 @@ public struct Pipeline<S: Stage>: Sendable {
             abandon: { $0.abandon() })
     }
 
-    private static func process(
+    package static func process(
         _ entry: FileEntry, reader: ReaderSelection, consumer: ChunkConsumer<S.Processor, S.Output>,
         cancelled: CancellationFlag
     ) async -> FileResult<S.Output> {
@@ -170,10 +136,12 @@ public struct Pipeline<S: Stage>: Sendable {
 }
 
 /// Set once when the run is cancelled; read by the readers between chunks.
-final class CancellationFlag: Sendable {
+package final class CancellationFlag: Sendable {
     private let flag = Atomic<Bool>(false)
 
-    func set() { flag.store(true, ordering: .relaxed) }
+    package init() {}
 
-    var isSet: Bool { flag.load(ordering: .relaxed) }
+    package func set() { flag.store(true, ordering: .relaxed) }
+
+    package var isSet: Bool { flag.load(ordering: .relaxed) }
 }

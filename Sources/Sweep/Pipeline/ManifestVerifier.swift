@@ -1,0 +1,228 @@
+import SystemPackage
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Verifies checksum manifests as `sha256sum -c` does, with the files read in parallel and the
+/// verdicts delivered in manifest order. The manifest is streamed: a million lines cost no more
+/// memory than a hundred.
+///
+/// Every line form coreutils reads is accepted (see ``ChecksumManifestParser``); the algorithm of
+/// each line comes from its tag or the length of its hex, so one manifest may mix algorithms.
+///
+/// ```swift
+/// let verifier = ManifestVerifier()
+/// let summary = try await verifier.verify(.file("SHA256SUMS")) { verdict in
+///     if case .mismatched(let entry, _) = verdict.outcome { print("changed:", entry.path) }
+/// }
+/// print(summary.succeeded(strict: false, ignoreMissing: false))
+/// ```
+public struct ManifestVerifier: Sendable {
+    /// Where a manifest is read from.
+    public enum Source: Sendable, Hashable {
+        /// A manifest file.
+        case file(FilePath)
+        /// Standard input (`-`), named `'standard input'` in messages.
+        case standardInput
+
+        /// The name used in messages, as coreutils names it.
+        public var displayName: [UInt8] {
+            switch self {
+            case .file(let path): path.bytes
+            case .standardInput: Array("'standard input'".utf8)
+            }
+        }
+    }
+
+    /// Concurrency, ordering, I/O backend for reading the listed files.
+    public var options: PipelineOptions
+    /// Only lines of this algorithm are valid (`-a`); `nil` accepts every algorithm.
+    public var algorithm: DigestAlgorithm?
+    /// Entries end in NUL instead of a newline (`-z`, as `sweep sum -z` writes them).
+    public var nulSeparated: Bool
+    /// A listed file that does not exist is skipped silently (`--ignore-missing`).
+    public var ignoreMissing: Bool
+
+    /// A verifier with the given settings.
+    public init(
+        options: PipelineOptions = PipelineOptions(), algorithm: DigestAlgorithm? = nil,
+        nulSeparated: Bool = false, ignoreMissing: Bool = false
+    ) {
+        self.options = options
+        self.algorithm = algorithm
+        self.nulSeparated = nulSeparated
+        self.ignoreMissing = ignoreMissing
+    }
+
+    /// Verifies one manifest, calling `body` with each verdict in manifest order (comments and
+    /// empty lines give none). Throws a ``FileError`` if the manifest itself cannot be opened or
+    /// read, after delivering the verdicts of the lines read before the failure.
+    public func verify(
+        _ source: Source, _ body: (CheckVerdict) async throws -> Void
+    ) async throws -> CheckSummary {
+        let lines = try ManifestLines(source: source, algorithm: algorithm, nulSeparated: nulSeparated)
+        let reader = ReaderSelection(options)
+        defer { reader.shutdown() }
+        let cancelled = CancellationFlag()
+        let ignoreMissing = self.ignoreMissing
+        var summary = CheckSummary()
+        try await withTaskCancellationHandler {
+            try await OrderedWorkPool(options).run(
+                lines.stream(),
+                immediate: { item -> CheckVerdict?? in
+                    switch item.line {
+                    case .entry: return nil
+                    case .comment, .empty: return .some(nil)
+                    case .improperlyFormatted:
+                        return .some(CheckVerdict(lineNumber: item.number, outcome: .improperlyFormatted))
+                    }
+                },
+                work: { item -> CheckVerdict? in
+                    guard case .entry(let entry) = item.line else { return nil }
+                    return await Self.check(entry, lineNumber: item.number, reader: reader, ignoreMissing: ignoreMissing, cancelled: cancelled)
+                },
+                stop: { cancelled.isSet },
+                deliver: { verdict in
+                    guard let verdict else { return }
+                    summary.record(verdict)
+                    try await body(verdict)
+                })
+        } onCancel: {
+            cancelled.set()
+        }
+        if cancelled.isSet { throw CancellationError() }
+        if let error = lines.readError { throw error }
+        return summary
+    }
+
+    private static func check(
+        _ entry: ManifestEntry, lineNumber: Int, reader: ReaderSelection, ignoreMissing: Bool,
+        cancelled: CancellationFlag
+    ) async -> CheckVerdict {
+        let consumer = Pipeline(stage: DigestStage(entry.expected.algorithm)).makeConsumer()
+        let file = FileEntry(path: FilePath(bytes: entry.path))
+        switch await reader.read(file, into: consumer, isCancelled: { cancelled.isSet }) {
+        case .success(let read):
+            let outcome: CheckVerdict.Outcome = read.output == entry.expected ? .matched(entry) : .mismatched(entry, actual: read.output)
+            return CheckVerdict(lineNumber: lineNumber, outcome: outcome)
+        case .failure(let error):
+            if ignoreMissing && error.errno == .noSuchFileOrDirectory {
+                return CheckVerdict(lineNumber: lineNumber, outcome: .missingIgnored(entry))
+            }
+            return CheckVerdict(lineNumber: lineNumber, outcome: .unreadable(entry, error))
+        }
+    }
+}
+
+/// The verdict on one manifest line.
+public struct CheckVerdict: Sendable {
+    /// What was found.
+    public enum Outcome: Sendable {
+        /// The file's checksum matched.
+        case matched(ManifestEntry)
+        /// The file's checksum differs.
+        case mismatched(ManifestEntry, actual: Digest)
+        /// The file could not be opened or read (missing, a directory, no permission).
+        case unreadable(ManifestEntry, FileError)
+        /// The file is missing and `ignoreMissing` was set.
+        case missingIgnored(ManifestEntry)
+        /// The line is not a checksum line coreutils would accept.
+        case improperlyFormatted
+    }
+
+    /// The line's number in the manifest, from 1.
+    public var lineNumber: Int
+    /// What was found.
+    public var outcome: Outcome
+}
+
+/// The counts `sha256sum -c` reports at the end of a manifest, and the exit status they imply.
+public struct CheckSummary: Sendable, Hashable {
+    /// Lines that were valid checksum lines.
+    public var properlyFormatted = 0
+    /// Lines that were not.
+    public var improperlyFormatted = 0
+    /// Files whose checksum matched.
+    public var matched = 0
+    /// Files whose checksum differed.
+    public var mismatched = 0
+    /// Files that could not be read.
+    public var unreadable = 0
+    /// Missing files skipped under `ignoreMissing`.
+    public var missingIgnored = 0
+
+    /// Empty counts.
+    public init() {}
+
+    /// Counts one verdict.
+    public mutating func record(_ verdict: CheckVerdict) {
+        switch verdict.outcome {
+        case .matched: properlyFormatted += 1; matched += 1
+        case .mismatched: properlyFormatted += 1; mismatched += 1
+        case .unreadable: properlyFormatted += 1; unreadable += 1
+        case .missingIgnored: properlyFormatted += 1; missingIgnored += 1
+        case .improperlyFormatted: improperlyFormatted += 1
+        }
+    }
+
+    /// Whether `sha256sum -c` would exit 0 for this manifest.
+    public func succeeded(strict: Bool, ignoreMissing: Bool) -> Bool {
+        properlyFormatted > 0 && mismatched == 0 && unreadable == 0
+            && (!strict || improperlyFormatted == 0) && (!ignoreMissing || matched + mismatched > 0)
+    }
+}
+
+/// A manifest's lines, numbered and parsed, read lazily as the verification pulls them.
+private final class ManifestLines: @unchecked Sendable {
+    struct Item: Sendable {
+        var number: Int
+        var line: ManifestLine
+    }
+
+    private let source: ManifestVerifier.Source
+    private let descriptor: CInt
+    private var reader: DelimitedRecordReader
+    private var parser: ChecksumManifestParser
+    private var number = 0
+    /// Set if reading the manifest failed part-way; the lines before it are still verified.
+    private(set) var readError: FileError?
+
+    init(source: ManifestVerifier.Source, algorithm: DigestAlgorithm?, nulSeparated: Bool) throws(FileError) {
+        self.source = source
+        switch source {
+        case .standardInput:
+            descriptor = STDIN_FILENO
+        case .file(let path):
+            descriptor = path.withPlatformString { open($0, O_RDONLY | O_CLOEXEC) }
+            guard descriptor >= 0 else { throw FileError.lastSystemError(path) }
+        }
+        reader = DelimitedRecordReader(fileDescriptor: descriptor, delimiter: nulSeparated ? 0 : UInt8(ascii: "\n"))
+        parser = ChecksumManifestParser(algorithm: algorithm, readingStandardInput: source == .standardInput)
+    }
+
+    deinit {
+        if source != .standardInput { close(descriptor) }
+    }
+
+    /// `AsyncStream(unfolding:)` awaits each call before the next, so the state is never shared.
+    func stream() -> AsyncStream<Item> {
+        AsyncStream(unfolding: { self.next() })
+    }
+
+    private func next() -> Item? {
+        guard readError == nil else { return nil }
+        do {
+            guard let record = try reader.next() else { return nil }
+            number += 1
+            return Item(number: number, line: parser.parse(record))
+        } catch {
+            readError = FileError(path: FilePath(bytes: source.displayName), reason: .system(Errno(rawValue: error.errno)))
+            return nil
+        }
+    }
+}

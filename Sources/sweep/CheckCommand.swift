@@ -1,0 +1,163 @@
+import ArgumentParser
+import Sweep
+import SystemPackage
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+struct CheckCommand: ParsableCommand, ProcessingCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Verify checksum manifests exactly as sha256sum -c does, reading the files in parallel.",
+        discussion: """
+            Reads every form coreutils writes: `HEX  NAME`, `HEX *NAME`, escaped names, BSD tags \
+            `SHA256 (NAME) = HEX`, comments, CRLF. The algorithm of a line comes from its tag or the \
+            length of its hex, so one manifest may mix algorithms; -a narrows it to one.
+
+            Examples:
+              sweep check SHA256SUMS
+              sweep check --quiet --ignore-missing SUMS other.md5
+              sweep sum -z . | sweep check -z -
+            """)
+
+    @Flag(help: "Do not print OK for each verified file.")
+    var quiet = false
+
+    @Flag(help: "Print nothing on standard output; the exit status tells.")
+    var status = false
+
+    @Flag(name: .customLong("ignore-missing"), help: "Do not fail or report a missing file.")
+    var ignoreMissing = false
+
+    @Flag(help: "Exit non-zero for improperly formatted lines.")
+    var strict = false
+
+    @Flag(name: [.short, .long], help: "Warn about each improperly formatted line.")
+    var warn = false
+
+    @Flag(name: [.short, .long], help: "Manifest entries end in NUL, as sweep sum -z writes them.")
+    var zero = false
+
+    @Option(name: [.short, .long], help: "Accept only lines of this algorithm.")
+    var algorithm: DigestAlgorithm?
+
+    @Option(name: [.short, .customLong("jobs")], help: "Files verified at once (default: the number of cores).")
+    var jobs: Int = PipelineOptions.processorCount
+
+    @Option(help: "How files are read: auto, dispatch or pread.")
+    var io: IOBackend = .auto
+
+    @Flag(help: "Print one JSON object per entry, then a summary object per manifest.")
+    var json = false
+
+    @Argument(help: "Manifests to verify (default: standard input, also -).")
+    var manifests: [String] = []
+
+    mutating func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("-j must be at least 1") }
+    }
+
+    func execute() async throws {
+        let command = self
+        let succeeded = try await Interruption.run { await command.verifyAll() }
+        if !succeeded { throw ExitCode(1) }
+    }
+
+    private func verifyAll() async -> Bool {
+        var options = PipelineOptions()
+        options.concurrency = jobs
+        options.io = io
+        let verifier = ManifestVerifier(options: options, algorithm: algorithm, nulSeparated: zero, ignoreMissing: ignoreMissing)
+        var output = OutputBuffer(descriptor: STDOUT_FILENO)
+        var allSucceeded = true
+        for name in manifests.isEmpty ? ["-"] : manifests {
+            let source: ManifestVerifier.Source = name == "-" ? .standardInput : .file(RawArguments.shared.path(name))
+            do {
+                allSucceeded = try await verify(source, with: verifier, output: &output) && allSucceeded
+            } catch let error as WriteError {
+                Console.message(name: Array("standard output".utf8), error.message)
+                return false
+            } catch {
+                return false
+            }
+        }
+        do { try output.flush() } catch { return false }
+        return allSucceeded
+    }
+
+    private func verify(_ source: ManifestVerifier.Source, with verifier: ManifestVerifier, output: inout OutputBuffer) async throws -> Bool {
+        let summary: CheckSummary
+        do {
+            summary = try await verifier.verify(source) { verdict in
+                try report(verdict, source: source, output: &output)
+            }
+        } catch let error as FileError {
+            try output.flush()
+            // coreutils says "read error" for a manifest it opened but could not read (a directory).
+            if case .file = source, error.errno != nil, error.errno != .noSuchFileOrDirectory, error.errno != .permissionDenied {
+                Console.message(name: source.displayName, "read error")
+            } else {
+                Console.message(name: source.displayName, error.message)
+            }
+            return false
+        }
+        try output.flush()
+        if json {
+            try output.append { $0 += Array(summary.jsonValue(manifest: source.displayName).serialized.utf8); $0.append(0x0A) }
+        }
+        if summary.properlyFormatted == 0 {
+            Console.message(name: source.displayName, "no properly formatted checksum lines found")
+        } else if !status {
+            if summary.improperlyFormatted > 0 {
+                Console.message(summary.improperlyFormatted == 1
+                    ? "WARNING: 1 line is improperly formatted"
+                    : "WARNING: \(summary.improperlyFormatted) lines are improperly formatted")
+            }
+            if summary.unreadable > 0 {
+                Console.message(summary.unreadable == 1
+                    ? "WARNING: 1 listed file could not be read"
+                    : "WARNING: \(summary.unreadable) listed files could not be read")
+            }
+            if summary.mismatched > 0 {
+                Console.message(summary.mismatched == 1
+                    ? "WARNING: 1 computed checksum did NOT match"
+                    : "WARNING: \(summary.mismatched) computed checksums did NOT match")
+            }
+            if ignoreMissing && summary.matched + summary.mismatched == 0 {
+                Console.message(name: source.displayName, "no file was verified")
+            }
+        }
+        return summary.succeeded(strict: strict, ignoreMissing: ignoreMissing)
+    }
+
+    private func report(_ verdict: CheckVerdict, source: ManifestVerifier.Source, output: inout OutputBuffer) throws {
+        if json {
+            try output.append { $0 += Array(verdict.jsonValue.serialized.utf8); $0.append(0x0A) }
+            if case .unreadable(let entry, let error) = verdict.outcome {
+                Console.message(name: entry.path, error.message)
+            }
+            return
+        }
+        switch verdict.outcome {
+        case .matched(let entry):
+            if !quiet && !status { try output.append { CheckStatusLine.append(path: entry.path, status: .ok, to: &$0) } }
+        case .mismatched(let entry, _):
+            if !status { try output.append { CheckStatusLine.append(path: entry.path, status: .failed, to: &$0) } }
+        case .unreadable(let entry, let error):
+            // The error goes to stderr before its status line, as coreutils interleaves them.
+            try output.flush()
+            Console.message(name: entry.path, error.message)
+            if !status { try output.append { CheckStatusLine.append(path: entry.path, status: .unreadable, to: &$0) } }
+        case .missingIgnored:
+            break
+        case .improperlyFormatted:
+            if warn {
+                let tag = (algorithm ?? .sha256).tag
+                Console.message(name: source.displayName, "\(verdict.lineNumber): improperly formatted \(tag) checksum line")
+            }
+        }
+    }
+}
