@@ -25,8 +25,16 @@ public enum ManifestStyle: Sendable, Hashable {
 /// ```
 public struct ChecksumLineFormatter: Sendable, Hashable {
     /// The layout of each line.
+    ///
+    /// ```swift
+    /// ChecksumLineFormatter(style: .bsd).style // .bsd
+    /// ```
     public var style: ManifestStyle
     /// Whether lines end in NUL instead of LF (`-z`); then no name is escaped.
+    ///
+    /// ```swift
+    /// ChecksumLineFormatter(nulTerminated: true).nulTerminated // true
+    /// ```
     public var nulTerminated: Bool
 
     /// A formatter writing `style` lines, ended by LF, or by NUL when `nulTerminated`.

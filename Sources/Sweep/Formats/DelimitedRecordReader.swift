@@ -13,6 +13,10 @@ import Darwin
 /// ```
 package struct RecordReadError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The errno `read` failed with.
+    ///
+    /// ```swift
+    /// let code = Errno(rawValue: error.errno) // SystemPackage's wrapper
+    /// ```
     package var errno: CInt
 
     /// The error for a failed `read` that set `errno`.
