@@ -42,15 +42,26 @@ package struct ReadOutcome<Output: Sendable>: Sendable {
     package var output: Output
 }
 
-/// The seam between the pipeline and the I/O backends: stream one file's bytes into a consumer.
+/// One file to read and the consumer of its bytes.
+package struct ReadRequest<State, Output: Sendable>: Sendable {
+    package var entry: FileEntry
+    package var consumer: ChunkConsumer<State, Output>
+
+    package init(_ entry: FileEntry, into consumer: ChunkConsumer<State, Output>) {
+        self.entry = entry
+        self.consumer = consumer
+    }
+}
+
+/// The seam between the pipeline and the I/O backends: stream files' bytes into consumers.
 package protocol FileReader: Sendable {
-    /// Opens `entry`, feeds every byte to `consumer` in order, checks the file did not change while
-    /// read, and finishes the consumer. Checks `isCancelled` between chunks.
+    /// For each request in turn: opens the file, feeds every byte to its consumer in order, checks
+    /// the file did not change while read, and finishes the consumer. Checks `isCancelled` between
+    /// chunks. A batch of small files costs one hand-off to the reading thread, not one per file.
     func read<State, Output: Sendable>(
-        _ entry: FileEntry,
-        into consumer: ChunkConsumer<State, Output>,
+        _ batch: [ReadRequest<State, Output>],
         isCancelled: @escaping @Sendable () -> Bool
-    ) async -> Result<ReadOutcome<Output>, FileError>
+    ) async -> [Result<ReadOutcome<Output>, FileError>]
 
     /// Releases threads and queues; no read may start afterwards.
     func shutdown()

@@ -19,13 +19,11 @@ package struct PositionalFileReader: FileReader {
     }
 
     package func read<State, Output: Sendable>(
-        _ entry: FileEntry,
-        into consumer: ChunkConsumer<State, Output>,
+        _ batch: [ReadRequest<State, Output>],
         isCancelled: @escaping @Sendable () -> Bool
-    ) async -> Result<ReadOutcome<Output>, FileError> {
-        // The Result holds non-Sendable nothing, but ReadOutcome's generic parameters need spelling out.
-        await pool.run { buffer -> Result<ReadOutcome<Output>, FileError> in
-            Self.readBlocking(entry, into: consumer, buffer: buffer, isCancelled: isCancelled)
+    ) async -> [Result<ReadOutcome<Output>, FileError>] {
+        await pool.run { buffer in
+            batch.map { Self.readBlocking($0.entry, into: $0.consumer, buffer: buffer, isCancelled: isCancelled) }
         }
     }
 
@@ -48,7 +46,10 @@ package struct PositionalFileReader: FileReader {
         case .success(let started): run = started
         case .failure(let error): return .failure(error)
         }
-        while true {
+        // The size at open is where the read stops: the fstat in complete() then catches a file that
+        // grew meanwhile, and a small file costs one pread instead of two.
+        let expectedSize = file.isSeekable ? file.entry.status?.size : nil
+        while run.bytesRead != expectedSize {
             if isCancelled() { return .failure(run.fail(FileError(path: entry.path, reason: .system(.canceled)))) }
             let count = file.isSeekable
                 ? pread(file.descriptor, buffer.baseAddress, buffer.count, off_t(run.bytesRead))

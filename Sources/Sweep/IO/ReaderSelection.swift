@@ -2,7 +2,8 @@
 /// for the file at hand.
 ///
 /// Measured here side by side (README, "I/O backends"): positional reads on dedicated threads beat
-/// DispatchIO on small files and on large ones, so `auto` reads with `pread`.
+/// DispatchIO on small files (4.6× on 60 000 files of 0.5–8 KiB) and on large ones (2× on a 2 GiB
+/// file), so `auto` reads with `pread` in both cases.
 package struct ReaderSelection: Sendable {
     private let reader: any FileReader
 
@@ -17,11 +18,10 @@ package struct ReaderSelection: Sendable {
     }
 
     package func read<State, Output: Sendable>(
-        _ entry: FileEntry,
-        into consumer: ChunkConsumer<State, Output>,
+        _ batch: [ReadRequest<State, Output>],
         isCancelled: @escaping @Sendable () -> Bool
-    ) async -> Result<ReadOutcome<Output>, FileError> {
-        await reader.read(entry, into: consumer, isCancelled: isCancelled)
+    ) async -> [Result<ReadOutcome<Output>, FileError>] {
+        await reader.read(batch, isCancelled: isCancelled)
     }
 
     package func shutdown() { reader.shutdown() }

@@ -82,9 +82,11 @@ public struct ManifestVerifier: Sendable {
                         return .some(CheckVerdict(lineNumber: item.number, outcome: .improperlyFormatted))
                     }
                 },
-                work: { item -> CheckVerdict? in
-                    guard case .entry(let entry) = item.line else { return nil }
-                    return await Self.check(entry, lineNumber: item.number, reader: reader, ignoreMissing: ignoreMissing, cancelled: cancelled)
+                // Sizes are unknown until opened: a few files per batch still saves most hand-offs,
+                // while one large file delays only a few neighbours.
+                cost: { _ in max(1, options.batchBytes / 8) },
+                work: { items in
+                    await Self.check(items, reader: reader, ignoreMissing: ignoreMissing, cancelled: cancelled)
                 },
                 stop: { cancelled.isSet },
                 deliver: { verdict in
@@ -101,20 +103,28 @@ public struct ManifestVerifier: Sendable {
     }
 
     private static func check(
-        _ entry: ManifestEntry, lineNumber: Int, reader: ReaderSelection, ignoreMissing: Bool,
-        cancelled: CancellationFlag
-    ) async -> CheckVerdict {
-        let consumer = Pipeline(stage: DigestStage(entry.expected.algorithm)).makeConsumer()
-        let file = FileEntry(path: FilePath(bytes: entry.path))
-        switch await reader.read(file, into: consumer, isCancelled: { cancelled.isSet }) {
-        case .success(let read):
-            let outcome: CheckVerdict.Outcome = read.output == entry.expected ? .matched(entry) : .mismatched(entry, actual: read.output)
-            return CheckVerdict(lineNumber: lineNumber, outcome: outcome)
-        case .failure(let error):
-            if ignoreMissing && error.errno == .noSuchFileOrDirectory {
-                return CheckVerdict(lineNumber: lineNumber, outcome: .missingIgnored(entry))
+        _ items: [ManifestLines.Item], reader: ReaderSelection, ignoreMissing: Bool, cancelled: CancellationFlag
+    ) async -> [CheckVerdict?] {
+        let entries = items.map { item -> ManifestEntry in
+            guard case .entry(let entry) = item.line else { preconditionFailure("only entries are checked") }
+            return entry
+        }
+        let requests = entries.map {
+            ReadRequest(FileEntry(path: FilePath(bytes: $0.path)), into: Pipeline(stage: DigestStage($0.expected.algorithm)).makeConsumer())
+        }
+        let reads = await reader.read(requests, isCancelled: { cancelled.isSet })
+        return zip(zip(items, entries), reads).map { pair, read in
+            let (item, entry) = pair
+            switch read {
+            case .success(let read):
+                let outcome: CheckVerdict.Outcome = read.output == entry.expected ? .matched(entry) : .mismatched(entry, actual: read.output)
+                return CheckVerdict(lineNumber: item.number, outcome: outcome)
+            case .failure(let error):
+                if ignoreMissing && error.errno == .noSuchFileOrDirectory {
+                    return CheckVerdict(lineNumber: item.number, outcome: .missingIgnored(entry))
+                }
+                return CheckVerdict(lineNumber: item.number, outcome: .unreadable(entry, error))
             }
-            return CheckVerdict(lineNumber: lineNumber, outcome: .unreadable(entry, error))
         }
     }
 }
@@ -178,7 +188,7 @@ public struct CheckSummary: Sendable, Hashable {
 }
 
 /// A manifest's lines, numbered and parsed, read lazily as the verification pulls them.
-private final class ManifestLines: @unchecked Sendable {
+final class ManifestLines: @unchecked Sendable {
     struct Item: Sendable {
         var number: Int
         var line: ManifestLine

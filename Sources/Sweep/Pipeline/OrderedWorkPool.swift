@@ -1,40 +1,52 @@
-/// The worker pool under every pipeline: at most `concurrency` items in flight in a task group, results
-/// handed to `deliver` in input order (or as they finish), and a bounded reorder window so that one slow
-/// item at the head of the line holds back at most `window` finished results.
+/// The worker pool under every pipeline: at most `concurrency` units of work in flight in a task
+/// group, results handed to `deliver` in input order (or as they finish), and a bounded reorder window
+/// so that one slow item at the head of the line holds back at most `window` finished results.
 ///
+/// Consecutive small items are grouped into one unit of work (up to `batchBudget` of cost and
+/// `maxBatchCount` items), so that a tree of tiny files pays one hand-off per batch, not per file.
 /// Items that need no work (a walk failure, an improperly formatted manifest line) pass through
 /// `immediate` and keep their place in the order.
 package struct OrderedWorkPool: Sendable {
     package var concurrency: Int
     package var window: Int
     package var ordering: ResultOrdering
+    package var batchBudget: Int
+    package var maxBatchCount = 64
 
-    package init(concurrency: Int, window: Int, ordering: ResultOrdering) {
+    package init(concurrency: Int, window: Int, ordering: ResultOrdering, batchBudget: Int) {
         self.concurrency = max(1, concurrency)
         self.window = max(window, self.concurrency)
         self.ordering = ordering
+        self.batchBudget = max(0, batchBudget)
     }
 
     package init(_ options: PipelineOptions) {
-        self.init(concurrency: options.concurrency, window: options.effectiveReorderWindow, ordering: options.ordering)
+        self.init(
+            concurrency: options.concurrency, window: options.effectiveReorderWindow,
+            ordering: options.ordering, batchBudget: options.batchBytes)
     }
 
-    /// Runs `work` over `items`; `stop` is checked before each new item is taken.
+    /// Runs `work` over `items`; `cost` weighs an item for batching (a file's size); `stop` is
+    /// checked before each new item is taken.
     package func run<Items: AsyncSequence, Result: Sendable>(
         _ items: Items,
         immediate: (Items.Element) -> Result?,
-        work: @escaping @Sendable (Items.Element) async -> Result,
+        cost: (Items.Element) -> Int,
+        work: @escaping @Sendable ([Items.Element]) async -> [Result],
         stop: () -> Bool,
         deliver: (Result) async throws -> Void
     ) async throws where Items.Element: Sendable, Items.Failure == Never {
         let ordered = ordering == .input
-        try await withThrowingTaskGroup(of: (Int, Result).self) { group in
+        try await withThrowingTaskGroup(of: (Int, [Result]).self) { group in
             var iterator = items.makeAsyncIterator()
             var exhausted = false
             var started = 0
             var delivered = 0
             var inFlight = 0
             var waiting: [Int: Result] = [:]
+            var batch: [Items.Element] = []
+            var batchStart = 0
+            var batchCost = 0
 
             func complete(_ index: Int, _ result: Result) async throws {
                 guard ordered else {
@@ -49,8 +61,22 @@ package struct OrderedWorkPool: Sendable {
                 }
             }
 
+            func launchBatch() {
+                guard !batch.isEmpty else { return }
+                let items = batch
+                let start = batchStart
+                inFlight += 1
+                group.addTask { (start, await work(items)) }
+                batch = []
+                batchCost = 0
+            }
+
+            // Batches are queued two per worker, so that a reading thread finds its next batch waiting
+            // while this task delivers results and walks on; reads at once stay at `concurrency`,
+            // bounded by the reading threads.
+            let queueDepth = batchBudget > 0 ? concurrency * 2 : concurrency
             while true {
-                while !exhausted && inFlight < concurrency && started - delivered < window {
+                while !exhausted && inFlight < queueDepth && started - delivered < window {
                     guard !stop(), let item = await iterator.next(isolation: #isolation) else {
                         exhausted = true
                         break
@@ -58,15 +84,26 @@ package struct OrderedWorkPool: Sendable {
                     let index = started
                     started += 1
                     if let result = immediate(item) {
+                        launchBatch()
                         try await complete(index, result)
-                    } else {
-                        inFlight += 1
-                        group.addTask { (index, await work(item)) }
+                        continue
                     }
+                    let weight = cost(item)
+                    if !batch.isEmpty && (batchCost + weight > batchBudget || batch.count >= maxBatchCount) {
+                        launchBatch()
+                    }
+                    if batch.isEmpty { batchStart = index }
+                    batch.append(item)
+                    batchCost += weight
+                    if batchCost >= batchBudget { launchBatch() }
                 }
-                guard inFlight > 0, let (index, result) = try await group.next() else { break }
+                // The input ran dry, was stopped, or the window is full: hand over what was gathered.
+                if inFlight < queueDepth { launchBatch() }
+                guard inFlight > 0, let (start, results) = try await group.next() else { break }
                 inFlight -= 1
-                try await complete(index, result)
+                for (offset, result) in results.enumerated() {
+                    try await complete(start + offset, result)
+                }
             }
         }
     }

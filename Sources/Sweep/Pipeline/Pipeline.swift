@@ -100,9 +100,17 @@ public struct Pipeline<S: Stage>: Sendable {
                 case .skipped(let path, let reason): FileResult(entry: FileEntry(path: path), bytesRead: 0, outcome: .skipped(reason))
                 }
             },
-            work: { event in
-                guard case .file(let entry) = event else { preconditionFailure("only files are worked on") }
-                return await Self.process(entry, reader: reader, consumer: consumer, cancelled: cancelled)
+            cost: { event in
+                guard case .file(let entry) = event else { return 0 }
+                // A file of unknown size (a bare path) is not batched with others.
+                return entry.status.map { Int(clamping: $0.size) } ?? Int.max / 2
+            },
+            work: { events in
+                let entries = events.map { event -> FileEntry in
+                    guard case .file(let entry) = event else { preconditionFailure("only files are worked on") }
+                    return entry
+                }
+                return await Self.process(entries, reader: reader, consumer: consumer, cancelled: cancelled)
             },
             stop: { cancelled.isSet },
             deliver: { result in
@@ -122,15 +130,18 @@ public struct Pipeline<S: Stage>: Sendable {
             abandon: { $0.abandon() })
     }
 
-    package static func process(
-        _ entry: FileEntry, reader: ReaderSelection, consumer: ChunkConsumer<S.Processor, S.Output>,
+    private static func process(
+        _ entries: [FileEntry], reader: ReaderSelection, consumer: ChunkConsumer<S.Processor, S.Output>,
         cancelled: CancellationFlag
-    ) async -> FileResult<S.Output> {
-        switch await reader.read(entry, into: consumer, isCancelled: { cancelled.isSet }) {
-        case .success(let read):
-            FileResult(entry: read.entry, bytesRead: read.bytesRead, outcome: .processed(read.output))
-        case .failure(let error):
-            FileResult(entry: entry, bytesRead: 0, outcome: .failed(error))
+    ) async -> [FileResult<S.Output>] {
+        let reads = await reader.read(entries.map { ReadRequest($0, into: consumer) }, isCancelled: { cancelled.isSet })
+        return zip(entries, reads).map { entry, read in
+            switch read {
+            case .success(let read):
+                FileResult(entry: read.entry, bytesRead: read.bytesRead, outcome: .processed(read.output))
+            case .failure(let error):
+                FileResult(entry: entry, bytesRead: 0, outcome: .failed(error))
+            }
         }
     }
 }

@@ -25,6 +25,10 @@ public struct PipelineOptions: Sendable {
     /// How many results may wait for a slow file ahead of them before the pipeline stops taking new
     /// files: this bounds memory when one huge file holds the head of the line.
     public var reorderWindow: Int?
+    /// Small files are handed to a reading thread in batches of up to this many bytes (and at most
+    /// 64 files), so that a tree of tiny files is not dominated by thread hand-offs. A batch waits
+    /// for the input to fill it: set 0 to hand over every file alone, for the lowest latency.
+    public var batchBytes: Int = 256 * 1024
 
     /// The defaults: one file per processor, input order, backend chosen by measurement.
     public init() {}
