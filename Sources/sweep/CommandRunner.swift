@@ -17,18 +17,25 @@ struct CommandRunner<S: Stage>: Sendable {
     var paths: [String]
     /// `-o FILE`: written to a temporary beside it and renamed into place only when complete.
     var outputFile: String?
-    /// Renders one processed file as text.
-    var render: @Sendable (_ output: S.Output, _ result: FileResult<S.Output>, _ out: inout [UInt8]) -> Void
+    /// Renders one processed file as text; `nil` prints nothing for it.
+    var render: (@Sendable (_ output: S.Output, _ result: FileResult<S.Output>, _ out: inout [UInt8]) -> Void)?
     /// Called after the last result, for text that sums up (a `total` line).
     var finish: @Sendable (_ summary: RunSummary, _ out: inout [UInt8]) -> Void = { _, _ in }
+    /// A warning about a file that was processed all the same (gzip's trailing garbage): exit 2.
+    var warning: @Sendable (_ output: S.Output) -> String? = { _ in nil }
+    /// Adjusts what the walk lists (gzip leaves `.gz` files out).
+    var adjustWalk: @Sendable (_ options: WalkOptions) -> WalkOptions = { $0 }
+    /// Reports the run on standard error at the end (gzip's summary), given the elapsed seconds.
+    var report: @Sendable (_ summary: RunSummary, _ seconds: Double) -> Void = { _, _ in }
 
     func run() async throws {
         let runner = self
-        let succeeded = try await Interruption.run { try await runner.execute() }
-        if !succeeded { throw ExitCode(1) }
+        let status = try await Interruption.run { try await runner.execute() }
+        if status != 0 { throw ExitCode(status) }
     }
 
-    private func execute() async throws -> Bool {
+    /// The exit status: 1 if any file failed, 2 if one only warned (as gzip ranks them), else 0.
+    private func execute() async throws -> Int32 {
         var destination: AtomicFileWriter?
         var descriptor = STDOUT_FILENO
         if let outputFile {
@@ -37,7 +44,7 @@ struct CommandRunner<S: Stage>: Sendable {
                 descriptor = destination!.descriptor
             } catch {
                 Console.error(error)
-                return false
+                return 1
             }
         }
         // Never hash the file our output is going to (`sweep sum . > SHA256SUMS`): it is being written.
@@ -45,13 +52,14 @@ struct CommandRunner<S: Stage>: Sendable {
         var info = stat()
         if fstat(descriptor, &info) == 0, FileStatus(info).isRegularFile { skipping.insert(FileStatus(info).identity) }
 
-        let walker = common.walker(paths: paths, skipping: skipping)
+        let walker = common.walker(paths: paths, skipping: skipping, adjust: adjustWalk)
         let pipeline = Pipeline(stage: stage, options: common.pipelineOptions())
         var output = OutputBuffer(descriptor: descriptor)
         var progress = ProgressLine(enabled: common.progress)
         let json = common.json
         let stageName = stage.name
         let started = FileTime.now
+        var worst: FileError.Severity?
 
         let summary: RunSummary
         do {
@@ -60,12 +68,17 @@ struct CommandRunner<S: Stage>: Sendable {
                 case .processed(let value):
                     if json {
                         try output.append { result.jsonValue(stageName: stageName).append(to: &$0); $0.append(0x0A) }
-                    } else {
+                    } else if let render {
                         try output.append { render(value, result, &$0) }
+                    }
+                    if let text = warning(value) {
+                        Console.message(path: result.path, text)
+                        worst = max(worst ?? .warning, .warning)
                     }
                 case .failed(let error):
                     if json { try output.append { result.jsonValue(stageName: stageName).append(to: &$0); $0.append(0x0A) } }
                     Console.error(error)
+                    worst = max(worst ?? error.severity, error.severity)
                 case .skipped(let reason):
                     if json { try output.append { result.jsonValue(stageName: stageName).append(to: &$0); $0.append(0x0A) } }
                     Console.message(path: result.path, reason.description)
@@ -73,8 +86,10 @@ struct CommandRunner<S: Stage>: Sendable {
                 progress?.advance(bytes: result.bytesRead)
             }
             progress?.finish()
+            let now = FileTime.now
+            let seconds = Double(now.seconds - started.seconds) + Double(now.nanoseconds - started.nanoseconds) / 1e9
+            report(summary, seconds)
             if json {
-                let seconds = Double(FileTime.now.seconds - started.seconds) + Double(FileTime.now.nanoseconds - started.nanoseconds) / 1e9
                 try output.append { summary.jsonValue(seconds: seconds).append(to: &$0); $0.append(0x0A) }
             } else {
                 try output.append { finish(summary, &$0) }
@@ -86,13 +101,17 @@ struct CommandRunner<S: Stage>: Sendable {
             destination?.discard()
             let name = outputFile.map { RawArguments.shared.path($0) } ?? "standard output"
             Console.error(FileError(path: name, reason: .system(Errno(rawValue: error.errno))))
-            return false
+            return 1
         } catch let error as FileError {
             progress?.finish()
             destination?.discard()
             Console.error(error)
-            return false
+            return 1
         }
-        return summary.succeeded
+        switch worst {
+        case .error: return 1
+        case .warning: return 2
+        case .notice, nil: return 0
+        }
     }
 }

@@ -43,13 +43,14 @@ struct CommonOptions: ParsableArguments {
         return options
     }
 
-    func walker(paths: [String], skipping: Set<FileIdentity> = []) -> Walker {
+    func walker(paths: [String], skipping: Set<FileIdentity> = [], adjust: (WalkOptions) -> WalkOptions = { $0 }) -> Walker {
         var options = WalkOptions()
         options.followSymlinks = followSymlinks
         options.include = includes.map { Glob(bytes: RawArguments.shared.bytes(of: $0)) }
         options.exclude = excludes.map { Glob(bytes: RawArguments.shared.bytes(of: $0)) }
         options.dashMeansStandardInput = true
         options.skipping = skipping
+        options = adjust(options)
         if let filesFrom {
             let list = filesFrom == "-" ? nil : RawArguments.shared.path(filesFrom)
             return Walker(.listFile(list, nulSeparated: nulSeparated), options: options)

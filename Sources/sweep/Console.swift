@@ -11,7 +11,11 @@ import Musl
 /// as coreutils quotes them (`'with space'`), byte-exact otherwise.
 enum Console {
     static func error(_ error: FileError) {
-        message(path: error.path, error.message)
+        if error.separatesWithColon {
+            message(path: error.path, error.message)
+        } else {
+            write(Array("sweep: ".utf8) + ShellQuoting.quote(error.path.bytes) + Array(" \(error.message)\n".utf8))
+        }
     }
 
     static func message(path: FilePath, _ text: String) {

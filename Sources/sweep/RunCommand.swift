@@ -33,17 +33,19 @@ struct RunCommand: ParsableCommand, ProcessingCommand {
     }
 
     func execute() async throws {
-        let list = StageList(try stages.map { try BuiltinStages.stage(named: $0) })
+        let list = StageList(try stages.map { try BuiltinStages.stage(named: $0, concurrency: common.jobs) })
         try await CommandRunner(
             stage: list, common: common, paths: paths,
             render: { outputs, result, out in
                 for (name, value) in zip(outputs.names, outputs.values) {
-                    out += Array("\(name)=\(value) ".utf8)
+                    let text = (value as? GzipResult).map { String($0.compressedSize) } ?? "\(value)"
+                    out += Array("\(name)=\(text) ".utf8)
                 }
                 out.append(UInt8(ascii: " "))
                 out += result.path.bytes
                 out.append(UInt8(ascii: "\n"))
-            }
+            },
+            adjustWalk: { [stages] in stages.contains("gzip") ? GzipStage.walkOptions($0) : $0 }
         ).run()
     }
 }

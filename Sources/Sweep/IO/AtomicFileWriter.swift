@@ -57,6 +57,21 @@ package final class AtomicFileWriter {
         }
     }
 
+    /// Gives the temporary file `status`'s permission bits, access and modification times (to the
+    /// nanosecond) and, when running as root, its owner and group, as gzip does for its outputs.
+    package func copyMetadata(from status: FileStatus) throws(FileError) {
+        if geteuid() == 0 {
+            // Ownership first: chown clears set-id bits, which the chmod then restores.
+            _ = fchown(descriptor, status.userID, status.groupID)
+        }
+        if fchmod(descriptor, mode_t(status.permissions)) != 0 { throw FileError.lastSystemError(destination) }
+        var times = [
+            timespec(tv_sec: Int(status.accessTime.seconds), tv_nsec: Int(status.accessTime.nanoseconds)),
+            timespec(tv_sec: Int(status.modificationTime.seconds), tv_nsec: Int(status.modificationTime.nanoseconds)),
+        ]
+        if futimens(descriptor, &times) != 0 { throw FileError.lastSystemError(destination) }
+    }
+
     /// Makes the content durable and gives it the final name.
     package func commit() throws(FileError) {
         if fsync(descriptor) != 0 { throw FileError.lastSystemError(destination) }
@@ -76,6 +91,12 @@ package final class AtomicFileWriter {
             throw error
         }
         Self.syncDirectory(of: destination)
+    }
+
+    /// Whether `name` (a base name) is one of sweep's temporaries.
+    package static func isTemporaryName(_ name: [UInt8]) -> Bool {
+        name.first == UInt8(ascii: ".") && name.count >= temporaryMarker.count + 7
+            && name[name.count - 6 - temporaryMarker.count ..< name.count - 6].elementsEqual(temporaryMarker)
     }
 
     /// Removes the temporary file; nothing is left under either name.

@@ -59,6 +59,12 @@ package final class BlockingThreadPool: @unchecked Sendable {
         }
     }
 
+    /// Queues `job` without waiting for it: for callers that are not async and collect the result
+    /// their own way.
+    package func submitDetached(_ job: @escaping @Sendable (UnsafeMutableRawBufferPointer) -> Void) {
+        submit(job)
+    }
+
     private func submit(_ job: @escaping Job) {
         pthread_mutex_lock(mutex)
         precondition(!stopping, "job submitted to a stopped BlockingThreadPool")
@@ -78,7 +84,7 @@ package final class BlockingThreadPool: @unchecked Sendable {
     }
 
     private func workLoop() {
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 4096)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bufferSize, 1), alignment: 4096)
         defer { buffer.deallocate() }
         while let job = nextJob() {
             job(buffer)

@@ -6,11 +6,13 @@
 /// ```
 public enum BuiltinStages {
     /// Every name ``stage(named:)`` accepts.
-    public static var names: [String] { ["lines"] + DigestAlgorithm.allCases.map(\.rawValue) }
+    public static var names: [String] { ["lines", "gzip"] + DigestAlgorithm.allCases.map(\.rawValue) }
 
-    /// The built-in stage called `name`.
-    public static func stage(named name: String) throws(UnknownStageError) -> any Stage {
+    /// The built-in stage called `name`. `gzip` keeps the originals here (it writes `FILE.gz` beside
+    /// each); ``GzipStage`` itself can replace them.
+    public static func stage(named name: String, concurrency: Int = PipelineOptions.processorCount) throws(UnknownStageError) -> any Stage {
         if name == "lines" { return LineCountStage() }
+        if name == "gzip" { return GzipStage(options: .init(keepOriginal: true), threadCount: concurrency) }
         if let algorithm = DigestAlgorithm(rawValue: name) { return DigestStage(algorithm) }
         throw UnknownStageError(name: name)
     }

@@ -96,6 +96,10 @@ package struct DirectoryWalker: IteratorProtocol {
 
         var type = name.type
         if type == DirectoryName.symbolicLink && !options.followSymlinks { return nil }
+        if type != DirectoryName.directory && AtomicFileWriter.isTemporaryName(name.bytes) {
+            if options.removeStaleTemporaries { removeIfStale(name, in: frame.directory.descriptor) }
+            return nil
+        }
         if type == DirectoryName.unknown || type == DirectoryName.symbolicLink || type == DirectoryName.regularFile {
             // The stat gives what every entry carries (size, times, identity), and resolves DT_UNKNOWN.
             var info = stat()
@@ -129,6 +133,16 @@ package struct DirectoryWalker: IteratorProtocol {
             })
         }
         return specialFile(path: path, type: type)
+    }
+
+    /// Removes one of our temporaries untouched for ten minutes: a crash's leftover, not a file that
+    /// a running sweep is still writing.
+    private func removeIfStale(_ name: DirectoryName, in directory: CInt) {
+        var info = stat()
+        guard fstatat(directory, name.cString, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return }
+        let status = FileStatus(info)
+        guard status.isRegularFile, status.modificationTime.seconds < FileTime.now.seconds - 600 else { return }
+        unlinkat(directory, name.cString, 0)
     }
 
     private func specialFile(path: [UInt8], type: UInt8) -> WalkEvent {

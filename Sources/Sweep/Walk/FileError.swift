@@ -27,6 +27,40 @@ public struct FileError: Error, Sendable, Hashable, CustomStringConvertible {
         case fileSystemLoop
         /// A stage refused the file or failed while processing it.
         case stageFailed(String)
+        /// The output file exists and overwriting was not asked for (gzip's refusal).
+        case alreadyExists
+        /// The file has other hard links, which compressing would separate from it.
+        case otherLinks(UInt64)
+        /// The file is already compressed (its name ends in `.gz`).
+        case alreadyCompressed
+        /// The file's name lacks the `.gz` suffix, so decompressing has no name to give the result.
+        case unknownSuffix
+        /// Compressed data is corrupt, truncated or not gzip, in gzip's words.
+        case invalidData(String)
+    }
+
+    /// How serious a failure is, as gzip ranks them: an error exits 1, a warning 2 (unless an error
+    /// also occurred), a notice leaves the exit status alone.
+    public enum Severity: Sendable, Comparable {
+        case notice, warning, error
+    }
+
+    /// How serious this failure is.
+    public var severity: Severity {
+        switch reason {
+        case .alreadyCompressed: .notice
+        case .alreadyExists, .otherLinks, .unknownSuffix: .warning
+        default: .error
+        }
+    }
+
+    /// Whether the message follows the name after `: ` (most) or after a space, as in gzip's
+    /// `f.gz already exists;` and `f has 1 other link -- file ignored`.
+    public var separatesWithColon: Bool {
+        switch reason {
+        case .alreadyExists, .otherLinks, .alreadyCompressed, .unknownSuffix: false
+        default: true
+        }
     }
 
     /// The path as it was found or given.
@@ -58,11 +92,16 @@ public struct FileError: Error, Sendable, Hashable, CustomStringConvertible {
         case .changedWhileReading: "file changed as we read it"
         case .fileSystemLoop: "File system loop detected"
         case .stageFailed(let message): message
+        case .alreadyExists: "already exists;\tnot overwritten"
+        case .otherLinks(let count): "has \(count) other link\(count == 1 ? "" : "s") -- file ignored"
+        case .alreadyCompressed: "already has .gz suffix -- unchanged"
+        case .unknownSuffix: "unknown suffix -- ignored"
+        case .invalidData(let message): message
         }
     }
 
     /// `PATH: message`; a path that is not UTF-8 shows U+FFFD here, so print ``path``'s bytes where exactness matters.
     public var description: String {
-        "\(String(decoding: path.bytes, as: UTF8.self)): \(message)"
+        "\(String(decoding: path.bytes, as: UTF8.self))\(separatesWithColon ? ":" : "") \(message)"
     }
 }

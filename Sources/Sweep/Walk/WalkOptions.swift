@@ -20,6 +20,9 @@ public struct WalkOptions: Sendable {
     public var dashMeansStandardInput = false
     /// Files never to list, such as the manifest being written into the tree being summed.
     public var skipping: Set<FileIdentity> = []
+    /// Remove sweep's own temporary files (`.NAME.sweep-tmp-XXXXXX`) left by a crash, when they
+    /// have not been written to for ten minutes. They are never listed either way.
+    public var removeStaleTemporaries = false
 
     /// The defaults: no links followed, no filters.
     public init() {}

@@ -1,0 +1,144 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import CZlib
+
+/// Threads shared by every file being compressed, so that one large file's blocks and many small
+/// files' whole streams all run within one `-j` budget. Freed when the last stage using it is gone.
+package final class CompressionThreads: Sendable {
+    private let pool: BlockingThreadPool
+
+    package init(count: Int) {
+        pool = BlockingThreadPool(threadCount: count, bufferSize: 0)
+    }
+
+    deinit {
+        pool.shutdown()
+    }
+
+    /// Runs `work` on a compression thread; the returned value can be waited for from any thread.
+    package func submit<Value: Sendable>(_ work: @escaping @Sendable () -> Value) -> BlockingFuture<Value> {
+        let future = BlockingFuture<Value>()
+        pool.submitDetached { _ in future.fulfil(work()) }
+        return future
+    }
+}
+
+/// A value computed on another thread, waited for by blocking: for code that already runs on a
+/// dedicated reading thread (a stage processor), where suspending is not possible.
+package final class BlockingFuture<Value: Sendable>: @unchecked Sendable {
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private var value: Value?
+
+    init() {
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(condition, nil)
+    }
+
+    deinit {
+        pthread_cond_destroy(condition)
+        pthread_mutex_destroy(mutex)
+        condition.deallocate()
+        mutex.deallocate()
+    }
+
+    func fulfil(_ result: Value) {
+        pthread_mutex_lock(mutex)
+        value = result
+        pthread_cond_broadcast(condition)
+        pthread_mutex_unlock(mutex)
+    }
+
+    package func wait() -> Value {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        while value == nil { pthread_cond_wait(condition, mutex) }
+        return value!
+    }
+}
+
+/// One compressed block: its deflate bytes (ending in a sync flush), and the CRC and length of its input.
+package struct CompressedBlock: Sendable {
+    var deflated: [UInt8]
+    var crc: UInt32
+    var length: Int
+}
+
+/// Compresses one file's stream in fixed-size blocks on the shared threads, pigz's way: each block is
+/// primed with the 32 KiB before it as a dictionary and ends in a sync flush, so the blocks
+/// concatenate into one deflate stream (one gzip member) whose size is within a fraction of a percent
+/// of a serial stream's. The CRCs are joined with `crc32_combine`. Blocks are written in order as
+/// they complete; at most `maxPending` are in flight, which bounds memory.
+package struct ParallelDeflate {
+    package static let blockSize = 128 * 1024
+    private static let dictionarySize = 32 * 1024
+
+    private let level: Int32
+    private let threads: CompressionThreads
+    private let maxPending: Int
+    private var pending: [BlockingFuture<CompressedBlock>] = []
+    private var pendingHead = 0
+    private var current: [UInt8] = []
+    private var dictionary: [UInt8] = []
+    private(set) var crc: UInt32 = 0
+    private(set) var length: UInt64 = 0
+
+    package init(level: Int, threads: CompressionThreads, maxPending: Int) {
+        self.level = Int32(level)
+        self.threads = threads
+        self.maxPending = max(2, maxPending)
+        current.reserveCapacity(Self.blockSize)
+    }
+
+    /// Takes input; calls `write` with compressed bytes, in order, as blocks complete.
+    package mutating func add(_ bytes: UnsafeRawBufferPointer, write: ([UInt8]) throws -> Void) rethrows {
+        var offset = 0
+        while offset < bytes.count {
+            let take = min(Self.blockSize - current.count, bytes.count - offset)
+            current.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + take)]))
+            offset += take
+            if current.count == Self.blockSize { try submitCurrent(write: write) }
+        }
+    }
+
+    /// Compresses what is left, waits for every block, and ends the stream.
+    package mutating func finish(write: ([UInt8]) throws -> Void) rethrows {
+        if !current.isEmpty { try submitCurrent(write: write) }
+        while pendingHead < pending.count { try writeOldest(write: write) }
+        try write(GzipFormat.finalEmptyBlock)
+    }
+
+    private mutating func submitCurrent(write: ([UInt8]) throws -> Void) rethrows {
+        let block = current
+        let primer = dictionary
+        let level = self.level
+        dictionary = Array(block.suffix(Self.dictionarySize))
+        current = []
+        current.reserveCapacity(Self.blockSize)
+        pending.append(threads.submit {
+            var deflated: [UInt8] = []
+            deflated.reserveCapacity(block.count / 2)
+            let deflater = Deflater(level: level)
+            primer.withUnsafeBytes { deflater.setDictionary($0) }
+            block.withUnsafeBytes { deflater.compress($0, flush: Z_SYNC_FLUSH, into: &deflated) }
+            let crc = block.withUnsafeBytes { crc32(0, $0) }
+            return CompressedBlock(deflated: deflated, crc: crc, length: block.count)
+        })
+        while pending.count - pendingHead > maxPending { try writeOldest(write: write) }
+    }
+
+    private mutating func writeOldest(write: ([UInt8]) throws -> Void) rethrows {
+        let block = pending[pendingHead].wait()
+        pendingHead += 1
+        if pendingHead == pending.count {
+            pending.removeAll(keepingCapacity: true)
+            pendingHead = 0
+        }
+        crc = crc32Combine(crc, block.crc, secondLength: block.length)
+        length += UInt64(block.length)
+        try write(block.deflated)
+    }
+}
