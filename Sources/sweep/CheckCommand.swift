@@ -21,6 +21,7 @@ struct CheckCommand: ParsableCommand, ProcessingCommand {
               sweep check SHA256SUMS
               sweep check --quiet --ignore-missing SUMS other.md5
               sweep sum -z . | sweep check -z -
+              sweep check --decompress SHA256SUMS   (after sweep gzip --manifest SHA256SUMS)
             """)
 
     @Flag(help: "Do not print OK for each verified file.")
@@ -50,6 +51,9 @@ struct CheckCommand: ParsableCommand, ProcessingCommand {
     @Option(help: "How files are read: auto, dispatch or pread.")
     var io: IOBackend = .auto
 
+    @Flag(help: "When FILE is missing but FILE.gz exists, verify FILE.gz's decompressed content.")
+    var decompress = false
+
     @Flag(help: "Print one JSON object per entry, then a summary object per manifest.")
     var json = false
 
@@ -70,7 +74,8 @@ struct CheckCommand: ParsableCommand, ProcessingCommand {
         var options = PipelineOptions()
         options.concurrency = jobs
         options.io = io
-        let verifier = ManifestVerifier(options: options, algorithm: algorithm, nulSeparated: zero, ignoreMissing: ignoreMissing)
+        var verifier = ManifestVerifier(options: options, algorithm: algorithm, nulSeparated: zero, ignoreMissing: ignoreMissing)
+        verifier.decompressMissing = decompress
         var output = OutputBuffer(descriptor: STDOUT_FILENO)
         var allSucceeded = true
         for name in manifests.isEmpty ? ["-"] : manifests {

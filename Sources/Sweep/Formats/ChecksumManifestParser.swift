@@ -95,6 +95,10 @@ public struct ChecksumManifestParser: Sendable {
     /// ```
     public var readingStandardInput: Bool
 
+    /// Whether one trailing CR is dropped, as coreutils does for CRLF manifests. Entries that end
+    /// in NUL (`-z`) are written unescaped, so there a trailing CR belongs to the name.
+    public var stripsTrailingCarriageReturn = true
+
     /// The untagged layout, decided by the first untagged line that reaches its separator.
     private var layout: UntaggedLayout?
 
@@ -138,7 +142,7 @@ public struct ChecksumManifestParser: Sendable {
             return .comment
         }
         var end = line.count
-        if end > 0, line[end - 1] == UInt8(ascii: "\r") {
+        if stripsTrailingCarriageReturn, end > 0, line[end - 1] == UInt8(ascii: "\r") {
             end -= 1
         }
         if end == 0 {

@@ -47,6 +47,10 @@ public struct ManifestVerifier: Sendable {
     public var nulSeparated: Bool
     /// A listed file that does not exist is skipped silently (`--ignore-missing`).
     public var ignoreMissing: Bool
+    /// When a listed `FILE` is absent but `FILE.gz` exists, verify the decompressed stream of
+    /// `FILE.gz` instead (`--decompress`): a compressed archive audited against its originals'
+    /// checksums, with no temporary files.
+    public var decompressMissing = false
 
     /// A verifier with the given settings.
     public init(
@@ -70,6 +74,7 @@ public struct ManifestVerifier: Sendable {
         defer { reader.shutdown() }
         let cancelled = CancellationFlag()
         let ignoreMissing = self.ignoreMissing
+        let decompressMissing = self.decompressMissing
         var summary = CheckSummary()
         try await withTaskCancellationHandler {
             try await OrderedWorkPool(options).run(
@@ -86,7 +91,7 @@ public struct ManifestVerifier: Sendable {
                 // while one large file delays only a few neighbours.
                 cost: { _ in max(1, options.batchBytes / 8) },
                 work: { items in
-                    await Self.check(items, reader: reader, ignoreMissing: ignoreMissing, cancelled: cancelled)
+                    await Self.check(items, reader: reader, ignoreMissing: ignoreMissing, decompressMissing: decompressMissing, cancelled: cancelled)
                 },
                 stop: { cancelled.isSet },
                 deliver: { verdict in
@@ -103,7 +108,8 @@ public struct ManifestVerifier: Sendable {
     }
 
     private static func check(
-        _ items: [ManifestLines.Item], reader: ReaderSelection, ignoreMissing: Bool, cancelled: CancellationFlag
+        _ items: [ManifestLines.Item], reader: ReaderSelection, ignoreMissing: Bool, decompressMissing: Bool,
+        cancelled: CancellationFlag
     ) async -> [CheckVerdict?] {
         let entries = items.map { item -> ManifestEntry in
             guard case .entry(let entry) = item.line else { preconditionFailure("only entries are checked") }
@@ -112,7 +118,23 @@ public struct ManifestVerifier: Sendable {
         let requests = entries.map {
             ReadRequest(FileEntry(path: FilePath(bytes: $0.path)), into: Pipeline(stage: DigestStage($0.expected.algorithm)).makeConsumer())
         }
-        let reads = await reader.read(requests, isCancelled: { cancelled.isSet })
+        var reads = await reader.read(requests, isCancelled: { cancelled.isSet })
+        if decompressMissing {
+            // Only the files found missing are retried, as FILE.gz through the decoder.
+            let missing = reads.indices.filter { if case .failure(let error) = reads[$0] { error.errno == .noSuchFileOrDirectory } else { false } }
+            if !missing.isEmpty {
+                let retries = missing.map { index in
+                    ReadRequest(FileEntry(path: FilePath(bytes: entries[index].path + Array(".gz".utf8))),
+                                into: Self.decompressingConsumer(entries[index].expected.algorithm))
+                }
+                let retried = await reader.read(retries, isCancelled: { cancelled.isSet })
+                for (index, result) in zip(missing, retried) {
+                    // A missing FILE.gz too is reported as FILE missing, as without --decompress.
+                    if case .failure(let error) = result, error.errno == .noSuchFileOrDirectory { continue }
+                    reads[index] = result
+                }
+            }
+        }
         return zip(zip(items, entries), reads).map { pair, read in
             let (item, entry) = pair
             switch read {
@@ -126,6 +148,30 @@ public struct ManifestVerifier: Sendable {
                 return CheckVerdict(lineNumber: item.number, outcome: .unreadable(entry, error))
             }
         }
+    }
+}
+
+extension ManifestVerifier {
+    /// Decodes gzip chunks straight into a checksum: nothing decompressed touches the disk.
+    static func decompressingConsumer(_ algorithm: DigestAlgorithm) -> ChunkConsumer<(GzipDecoder, DigestStage.Processor), Digest> {
+        ChunkConsumer(
+            start: { _ in (GzipDecoder(), DigestStage(algorithm).makeProcessor(for: .standardInput)) },
+            consume: { state, chunk in
+                do {
+                    try state.0.feed(chunk) { state.1.update($0) }
+                } catch let error as GzipDecodingError {
+                    throw FileError(path: "-", reason: .invalidData(error.description))
+                }
+            },
+            finish: { state in
+                do {
+                    try state.0.finish()
+                } catch let error as GzipDecodingError {
+                    throw FileError(path: "-", reason: .invalidData(error.description))
+                }
+                return state.1.finish()
+            },
+            abandon: { _ in })
     }
 }
 
@@ -213,6 +259,7 @@ final class ManifestLines: @unchecked Sendable {
         }
         reader = DelimitedRecordReader(fileDescriptor: descriptor, delimiter: nulSeparated ? 0 : UInt8(ascii: "\n"))
         parser = ChecksumManifestParser(algorithm: algorithm, readingStandardInput: source == .standardInput)
+        parser.stripsTrailingCarriageReturn = !nulSeparated
     }
 
     deinit {
