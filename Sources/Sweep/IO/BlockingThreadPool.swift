@@ -19,7 +19,9 @@ package final class BlockingThreadPool: @unchecked Sendable {
 
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-    private var jobs: [Job] = []
+    /// Taken jobs are set to nil at once, releasing what they captured (a block of data to
+    /// compress); the array is compacted as the head advances.
+    private var jobs: [Job?] = []
     private var jobsHead = 0
     private var stopping = false
     private var threads: [pthread_t] = []
@@ -99,9 +101,13 @@ package final class BlockingThreadPool: @unchecked Sendable {
             pthread_cond_wait(condition, mutex)
         }
         let job = jobs[jobsHead]
+        jobs[jobsHead] = nil
         jobsHead += 1
         if jobsHead == jobs.count {
             jobs.removeAll(keepingCapacity: true)
+            jobsHead = 0
+        } else if jobsHead >= 64 && jobsHead * 2 >= jobs.count {
+            jobs.removeFirst(jobsHead)
             jobsHead = 0
         }
         return job

@@ -4,11 +4,15 @@ import Glibc
 import Musl
 #endif
 import CZlib
+import Synchronization
 
 /// Threads shared by every file being compressed, so that one large file's blocks and many small
 /// files' whole streams all run within one `-j` budget. Freed when the last stage using it is gone.
 package final class CompressionThreads: Sendable {
     private let pool: BlockingThreadPool
+    /// Deflaters kept for reuse: a fresh one per 128 KiB block would cost an allocation and a
+    /// table clear each time.
+    private let idleDeflaters = Mutex<[Deflater]>([])
 
     package init(count: Int) {
         pool = BlockingThreadPool(threadCount: count, bufferSize: 0)
@@ -16,6 +20,18 @@ package final class CompressionThreads: Sendable {
 
     deinit {
         pool.shutdown()
+    }
+
+    /// Runs `body` with a reset deflater at `level`, from the pool when one is idle.
+    package func withDeflater<Value>(level: Int32, _ body: (Deflater) -> Value) -> Value {
+        let reused = idleDeflaters.withLock { idle -> Deflater? in
+            guard let index = idle.lastIndex(where: { $0.level == level }) else { return nil }
+            return idle.remove(at: index)
+        }
+        let deflater = reused ?? Deflater(level: level)
+        if reused != nil { deflater.reset() }
+        defer { idleDeflaters.withLock { if $0.count < 64 { $0.append(deflater) } } }
+        return body(deflater)
     }
 
     /// Runs `work` on a compression thread; the returned value can be waited for from any thread.
@@ -79,8 +95,8 @@ package struct ParallelDeflate {
     private let level: Int32
     private let threads: CompressionThreads
     private let maxPending: Int
+    /// Blocks in flight, oldest first; at most `maxPending + 1`, so removing from the front is cheap.
     private var pending: [BlockingFuture<CompressedBlock>] = []
-    private var pendingHead = 0
     private var current: [UInt8] = []
     private var dictionary: [UInt8] = []
     private(set) var crc: UInt32 = 0
@@ -107,7 +123,7 @@ package struct ParallelDeflate {
     /// Compresses what is left, waits for every block, and ends the stream.
     package mutating func finish(write: ([UInt8]) throws -> Void) rethrows {
         if !current.isEmpty { try submitCurrent(write: write) }
-        while pendingHead < pending.count { try writeOldest(write: write) }
+        while !pending.isEmpty { try writeOldest(write: write) }
         try write(GzipFormat.finalEmptyBlock)
     }
 
@@ -115,28 +131,25 @@ package struct ParallelDeflate {
         let block = current
         let primer = dictionary
         let level = self.level
+        let threads = self.threads
         dictionary = Array(block.suffix(Self.dictionarySize))
         current = []
         current.reserveCapacity(Self.blockSize)
         pending.append(threads.submit {
             var deflated: [UInt8] = []
             deflated.reserveCapacity(block.count / 2)
-            let deflater = Deflater(level: level)
-            primer.withUnsafeBytes { deflater.setDictionary($0) }
-            block.withUnsafeBytes { deflater.compress($0, flush: Z_SYNC_FLUSH, into: &deflated) }
+            threads.withDeflater(level: level) { deflater in
+                primer.withUnsafeBytes { deflater.setDictionary($0) }
+                block.withUnsafeBytes { deflater.compress($0, flush: Z_SYNC_FLUSH, into: &deflated) }
+            }
             let crc = block.withUnsafeBytes { crc32(0, $0) }
             return CompressedBlock(deflated: deflated, crc: crc, length: block.count)
         })
-        while pending.count - pendingHead > maxPending { try writeOldest(write: write) }
+        while pending.count > maxPending { try writeOldest(write: write) }
     }
 
     private mutating func writeOldest(write: ([UInt8]) throws -> Void) rethrows {
-        let block = pending[pendingHead].wait()
-        pendingHead += 1
-        if pendingHead == pending.count {
-            pending.removeAll(keepingCapacity: true)
-            pendingHead = 0
-        }
+        let block = pending.removeFirst().wait()
         crc = crc32Combine(crc, block.crc, secondLength: block.length)
         length += UInt64(block.length)
         try write(block.deflated)

@@ -2,11 +2,18 @@ import CZlib
 
 /// A raw deflate stream (no zlib or gzip wrapper: sweep writes gzip's header and trailer itself).
 /// The `z_stream` lives at a fixed address, as zlib requires.
-package final class Deflater {
+///
+/// It is handed from thread to thread whole (a pool of reusable deflaters), never shared, hence
+/// `@unchecked Sendable`.
+package final class Deflater: @unchecked Sendable {
     private let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+    /// Output is produced here, then appended: no zero-filling of the destination array.
+    private let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 64)
+    package let level: Int32
 
     /// A stream compressing at `level` (1…9).
     package init(level: Int32) {
+        self.level = level
         stream.initialize(to: z_stream())
         let status = sweep_deflateInit2(stream, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY)
         precondition(status == Z_OK, "deflateInit2 failed: \(status)")
@@ -15,6 +22,12 @@ package final class Deflater {
     deinit {
         deflateEnd(stream)
         stream.deallocate()
+        scratch.deallocate()
+    }
+
+    /// Starts a new, independent stream with the same settings, keeping the allocations.
+    package func reset() {
+        deflateReset(stream)
     }
 
     /// Primes the window with the data that precedes the next input (pigz's method for blocks).
@@ -30,15 +43,11 @@ package final class Deflater {
         stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
         stream.pointee.avail_in = uInt(input.count)
         while true {
-            let room = max(Int(deflateBound(stream, uLong(stream.pointee.avail_in))) + 64, 4096)
-            let start = output.count
-            output.append(contentsOf: repeatElement(0, count: room))
-            let status = output.withUnsafeMutableBufferPointer { buffer -> Int32 in
-                stream.pointee.next_out = buffer.baseAddress! + start
-                stream.pointee.avail_out = uInt(room)
-                return deflate(stream, flush)
-            }
-            output.removeLast(Int(stream.pointee.avail_out))
+            stream.pointee.next_out = scratch.baseAddress!.assumingMemoryBound(to: Bytef.self)
+            stream.pointee.avail_out = uInt(scratch.count)
+            let status = deflate(stream, flush)
+            let produced = scratch.count - Int(stream.pointee.avail_out)
+            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[..<produced]))
             precondition(status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR, "deflate failed: \(status)")
             let done = flush == Z_FINISH ? status == Z_STREAM_END
                 : stream.pointee.avail_in == 0 && stream.pointee.avail_out != 0
