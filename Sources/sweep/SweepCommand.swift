@@ -11,5 +11,5 @@ struct SweepCommand: ParsableCommand {
               sweep run -s sha256 -s lines logs/
             """,
         version: "0.1.0",
-        subcommands: [SumCommand.self, CheckCommand.self, GzipCommand.self, GunzipCommand.self, LinesCommand.self, RunCommand.self])
+        subcommands: [SumCommand.self, CheckCommand.self, GzipCommand.self, GunzipCommand.self, LinesCommand.self, RunCommand.self, ListCommand.self])
 }

@@ -21,7 +21,7 @@ package struct DirectoryWalker: IteratorProtocol {
         var path: [UInt8]
         /// The path below the root, for glob matching.
         var relative: [UInt8]
-        var names: [DirectoryName]
+        var names: DirectoryListing
         var index = 0
         var identity: FileIdentity
     }
@@ -61,7 +61,7 @@ package struct DirectoryWalker: IteratorProtocol {
                 stack.removeLast().directory.close()
                 continue
             }
-            let name = stack[top].names[stack[top].index]
+            let name = stack[top].names.name(at: stack[top].index)
             stack[top].index += 1
             if let event = visitChild(name, of: top) { return event }
         }
@@ -92,19 +92,32 @@ package struct DirectoryWalker: IteratorProtocol {
         var path = frame.path
         if path.last != UInt8(ascii: "/") { path.append(UInt8(ascii: "/")) }
         path += name.bytes
-        let relative = frame.relative.isEmpty ? name.bytes : frame.relative + [UInt8(ascii: "/")] + name.bytes
+        // The path below the root matters only to globs; without any, it is not built.
+        let relative: [UInt8]
+        if options.include.isEmpty && options.exclude.isEmpty {
+            relative = []
+        } else {
+            relative = frame.relative.isEmpty ? Array(name.bytes) : frame.relative + [UInt8(ascii: "/")] + name.bytes
+        }
 
         var type = name.type
         if type == DirectoryName.symbolicLink && !options.followSymlinks { return nil }
-        if type != DirectoryName.directory && AtomicFileWriter.isTemporaryName(name.bytes) {
+        if type != DirectoryName.directory && name.bytes.first == UInt8(ascii: ".") && AtomicFileWriter.isTemporaryName(Array(name.bytes)) {
             if options.removeStaleTemporaries { removeIfStale(name, in: frame.directory.descriptor) }
             return nil
+        }
+        if type == DirectoryName.regularFile && !options.needsStatus {
+            // Listing only: d_type said regular file, and nothing asks for size, times or identity.
+            guard !isExcluded(relative: relative, name: name.bytes), isIncluded(relative: relative, name: name.bytes) else {
+                return nil
+            }
+            return .file(FileEntry(path: FilePath(bytes: path)))
         }
         if type == DirectoryName.unknown || type == DirectoryName.symbolicLink || type == DirectoryName.regularFile {
             // The stat gives what every entry carries (size, times, identity), and resolves DT_UNKNOWN.
             var info = stat()
             let flags = type == DirectoryName.symbolicLink && options.followSymlinks ? 0 : AT_SYMLINK_NOFOLLOW
-            if fstatat(frame.directory.descriptor, name.cString, &info, flags) != 0 {
+            if name.withCString({ fstatat(frame.directory.descriptor, $0, &info, flags) }) != 0 {
                 let code = errno
                 // A dangling link (with -L) is no file to process; an entry that vanished is worth a word.
                 if type == DirectoryName.symbolicLink { return nil }
@@ -115,7 +128,7 @@ package struct DirectoryWalker: IteratorProtocol {
             if status.isDirectory {
                 type = DirectoryName.directory
             } else {
-                return classify(path: path, relative: relative, name: name.bytes, status: status)
+                return classify(path: path, relative: relative, name: Array(name.bytes), status: status)
             }
         }
         if type == DirectoryName.directory {
@@ -123,7 +136,7 @@ package struct DirectoryWalker: IteratorProtocol {
             let parent = frame.directory.descriptor
             let flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | (options.followSymlinks ? 0 : O_NOFOLLOW)
             return enterDirectory(path: path, relative: relative, status: nil, open: {
-                let descriptor = openat(parent, name.cString, flags)
+                let descriptor = name.withCString { openat(parent, $0, flags) }
                 guard descriptor >= 0 else { return nil }
                 guard let directory = fdopendir(descriptor) else {
                     Glibc.close(descriptor)
@@ -139,10 +152,10 @@ package struct DirectoryWalker: IteratorProtocol {
     /// a running sweep is still writing.
     private func removeIfStale(_ name: DirectoryName, in directory: CInt) {
         var info = stat()
-        guard fstatat(directory, name.cString, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return }
+        guard name.withCString({ fstatat(directory, $0, &info, AT_SYMLINK_NOFOLLOW) }) == 0 else { return }
         let status = FileStatus(info)
         guard status.isRegularFile, status.modificationTime.seconds < FileTime.now.seconds - 600 else { return }
-        unlinkat(directory, name.cString, 0)
+        _ = name.withCString { unlinkat(directory, $0, 0) }
     }
 
     private func specialFile(path: [UInt8], type: UInt8) -> WalkEvent {
@@ -171,14 +184,16 @@ package struct DirectoryWalker: IteratorProtocol {
         }
         if options.skipping.contains(status.identity) { return nil }
         if isExcluded(relative: relative, name: name) { return nil }
-        if !options.include.isEmpty && !options.include.contains(where: { $0.matches(relative) || $0.matches(name) }) {
-            return nil
-        }
+        if !isIncluded(relative: relative, name: name) { return nil }
         if let cutoff = options.modifiedBefore, !(status.modificationTime < cutoff) { return nil }
         return .file(FileEntry(path: FilePath(bytes: path), status: status))
     }
 
-    private func isExcluded(relative: [UInt8], name: [UInt8]) -> Bool {
+    private func isIncluded(relative: [UInt8], name: some Collection<UInt8>) -> Bool {
+        options.include.isEmpty || options.include.contains { $0.matches(relative) || $0.matches(name) }
+    }
+
+    private func isExcluded(relative: [UInt8], name: some Collection<UInt8>) -> Bool {
         options.exclude.contains { (!relative.isEmpty && $0.matches(relative)) || $0.matches(name) }
     }
 
@@ -201,7 +216,7 @@ package struct DirectoryWalker: IteratorProtocol {
             directory.close()
             return .failure(FileError(path: FilePath(bytes: path), reason: .fileSystemLoop))
         }
-        let names: [DirectoryName]
+        let names: DirectoryListing
         do {
             names = try directory.sortedNames()
         } catch {
@@ -227,11 +242,24 @@ package struct DirectoryName {
     package static let directory = UInt8(DT_DIR)
     package static let symbolicLink = UInt8(DT_LNK)
 
-    /// The name's bytes, NUL-terminated, ready for `*at` calls.
-    package let cString: [CChar]
+    /// The name's bytes followed by a NUL, ready for `*at` calls.
+    private let terminated: [UInt8]
     package let type: UInt8
 
-    package var bytes: [UInt8] { cString.dropLast().map { UInt8(bitPattern: $0) } }
+    init(terminated: [UInt8], type: UInt8) {
+        self.terminated = terminated
+        self.type = type
+    }
+
+    /// The name's bytes, without the NUL.
+    package var bytes: ArraySlice<UInt8> { terminated.dropLast() }
+
+    /// Calls `body` with the name as a C string.
+    package func withCString<Result>(_ body: (UnsafePointer<CChar>) -> Result) -> Result {
+        terminated.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { body($0.baseAddress!) }
+        }
+    }
 }
 
 /// A `DIR*` the walker owns; closed when its frame is popped.
@@ -245,26 +273,59 @@ private struct OpenDirectory {
     func close() { closedir(handle) }
 
     /// All names but `.` and `..`, sorted by their bytes.
-    func sortedNames() throws(Errno) -> [DirectoryName] {
-        var names: [DirectoryName] = []
+    func sortedNames() throws(Errno) -> DirectoryListing {
+        var listing = DirectoryListing()
         while true {
             errno = 0
             guard let entry = readdir(handle) else {
                 if errno != 0 { throw Errno(rawValue: errno) }
                 break
             }
-            let name: [CChar] = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                let bytes = raw.bindMemory(to: CChar.self)
-                let length = strnlen(bytes.baseAddress!, raw.count)
-                return Array(bytes[..<length]) + [0]
+            withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                let length = strnlen(raw.baseAddress!.assumingMemoryBound(to: CChar.self), raw.count)
+                let name = UnsafeRawBufferPointer(rebasing: raw[..<length])
+                if name.elementsEqual([46]) || name.elementsEqual([46, 46]) { return }
+                listing.append(name, type: entry.pointee.d_type)
             }
-            if name == [46, 0] || name == [46, 46, 0] { continue }
-            names.append(DirectoryName(cString: name, type: entry.pointee.d_type))
         }
-        names.sort { lhs, rhs in
-            // Compare as unsigned bytes: CChar is signed, which would put 0x80...0xFF before ASCII.
-            lhs.cString.lexicographicallyPrecedes(rhs.cString) { UInt8(bitPattern: $0) < UInt8(bitPattern: $1) }
+        listing.sort()
+        return listing
+    }
+}
+
+/// A directory's names in one contiguous buffer, each followed by a NUL, and sorted as plain
+/// offsets: sorting moves no reference-counted values, and comparing is a `memcmp`.
+package struct DirectoryListing {
+    private struct Entry {
+        var offset: Int
+        var length: Int
+        var type: UInt8
+    }
+
+    private var storage: [UInt8] = []
+    private var entries: [Entry] = []
+
+    var count: Int { entries.count }
+
+    mutating func append(_ name: UnsafeRawBufferPointer, type: UInt8) {
+        entries.append(Entry(offset: storage.count, length: name.count, type: type))
+        storage.append(contentsOf: name)
+        storage.append(0)
+    }
+
+    /// Byte order (memcmp compares unsigned bytes, so 0x80...0xFF come after ASCII, as in the C
+    /// locale); comparing through the NUL puts a prefix first.
+    mutating func sort() {
+        storage.withUnsafeBufferPointer { bytes in
+            let base = bytes.baseAddress!
+            entries.sort { lhs, rhs in
+                memcmp(base + lhs.offset, base + rhs.offset, min(lhs.length, rhs.length) + 1) < 0
+            }
         }
-        return names
+    }
+
+    func name(at index: Int) -> DirectoryName {
+        let entry = entries[index]
+        return DirectoryName(terminated: Array(storage[entry.offset...(entry.offset + entry.length)]), type: entry.type)
     }
 }

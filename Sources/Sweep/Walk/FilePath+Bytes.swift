@@ -7,10 +7,13 @@ extension FilePath {
     /// let path = FilePath(bytes: [0x66, 0xff]) // "f" followed by the byte 0xFF
     /// ```
     public init(bytes: some Collection<UInt8>) {
-        var terminated = [CChar]()
-        terminated.reserveCapacity(bytes.count + 1)
-        for byte in bytes { terminated.append(CChar(bitPattern: byte)) }
-        terminated.append(0)
+        let count = bytes.count
+        let terminated = [CChar](unsafeUninitializedCapacity: count + 1) { buffer, initialized in
+            let raw = UnsafeMutableRawBufferPointer(buffer)
+            _ = raw.initializeMemory(as: UInt8.self, from: bytes)
+            buffer[count] = 0
+            initialized = count + 1
+        }
         self = terminated.withUnsafeBufferPointer { FilePath(platformString: $0.baseAddress!) }
     }
 

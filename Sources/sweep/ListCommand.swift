@@ -1,0 +1,78 @@
+import ArgumentParser
+import Sweep
+import SystemPackage
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+struct ListCommand: ParsableCommand, ProcessingCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List the files the other commands would process, in walk order; read nothing.",
+        discussion: """
+            A dry run for filters: what `sweep gzip --older-than 7d` would compress, or what \
+            `--include`/`--exclude` select. Names are printed byte-exact, one per line (NUL with -0).
+
+            Examples:
+              sweep list --older-than 7d --exclude '*.gz' /var/log/app
+              sweep list -z src | xargs -0 grep -l TODO
+            """)
+
+    @Flag(name: [.short, .customLong("zero")], help: "End each name with NUL instead of a newline.")
+    var zero = false
+
+    @Option(name: .customLong("older-than"), help: ArgumentHelp("Only files last modified longer ago than DUR: 7d, 12h, 30m, 90s.", valueName: "DUR"))
+    var olderThan: String?
+
+    @OptionGroup var common: CommonOptions
+
+    @Argument(help: "Files and directories (default: .).")
+    var paths: [String] = []
+
+    mutating func validate() throws {
+        if let olderThan, AgeThreshold(olderThan) == nil {
+            throw ValidationError("--older-than takes a duration such as 7d, 12h, 30m, 90s or 1d12h, not '\(olderThan)'")
+        }
+    }
+
+    func execute() async throws {
+        let cutoff = olderThan.flatMap(AgeThreshold.init)?.cutoff(from: .now)
+        let walker = common.walker(paths: paths) { options in
+            var options = options
+            options.statFiles = false
+            options.modifiedBefore = cutoff
+            return options
+        }
+        var output = OutputBuffer(descriptor: STDOUT_FILENO)
+        var failed = false
+        // ArgumentParser's property wrappers are slow to read; read them once, not per file.
+        let json = common.json
+        let terminator: UInt8 = zero ? 0 : 0x0A
+        var walk = walker.makeDirectoryWalker()
+        while let event = walk.next() {
+            switch event {
+            case .file(let entry):
+                if json {
+                    try output.append { $0 += Array(JSONValue.object(entry.path.jsonMembers()).serialized.utf8); $0.append(0x0A) }
+                } else {
+                    try output.append { out in
+                        entry.path.withPlatformString { name in
+                            out.append(contentsOf: UnsafeRawBufferPointer(start: name, count: strlen(name)))
+                        }
+                        out.append(terminator)
+                    }
+                }
+            case .failure(let error):
+                Console.error(error)
+                failed = true
+            case .skipped(let path, let reason):
+                Console.message(path: path, reason.description)
+            }
+        }
+        try output.flush()
+        if failed { throw ExitCode(1) }
+    }
+}
