@@ -59,16 +59,9 @@ struct GzipCommand: ParsableCommand, ProcessingCommand {
 
     func execute() async throws {
         let cutoff = olderThan.flatMap(AgeThreshold.init)?.cutoff(from: .now)
-        // An explicit FILE.gz is left as it is, with gzip's notice; walked ones are passed over silently.
-        var roots = paths
-        if !decompressing {
-            roots = paths.filter { argument in
-                let isCompressed = RawArguments.shared.bytes(of: argument).hasSuffix(".gz")
-                if isCompressed { Console.error(FileError(path: RawArguments.shared.path(argument), reason: .alreadyCompressed)) }
-                return !isCompressed
-            }
-            if roots.isEmpty && !paths.isEmpty { return }
-        }
+        // Files named explicitly reach the stage whatever their suffix, so that it can say what gzip
+        // says of them (`already has .gz suffix`, `unknown suffix`); walked ones are filtered.
+        let roots = paths
         if decompressing {
             let stage = GunzipStage(options: .init(keepOriginal: keep, force: force, testOnly: test))
             try await CommandRunner(
@@ -104,13 +97,22 @@ struct GzipCommand: ParsableCommand, ProcessingCommand {
                 render: { outputs, result, out in
                     if let digest = outputs.values.first as? Digest { formatter.append(digest, path: result.path.bytes, to: &out) }
                 },
+                warning: { outputs in
+                    (outputs.values.last as? GzipResult)?.timestampOutOfRange == true ? GzipCommand.timestampWarning : nil
+                },
                 adjustWalk: adjust,
                 report: report
             ).run()
         } else {
-            try await CommandRunner(stage: gzip, common: common, paths: roots, adjustWalk: adjust, report: report).run()
+            try await CommandRunner(
+            stage: gzip, common: common, paths: roots,
+            warning: { $0.timestampOutOfRange ? GzipCommand.timestampWarning : nil },
+            adjustWalk: adjust, report: report
+        ).run()
         }
     }
+
+    static let timestampWarning = "warning: file timestamp out of range for gzip format"
 
     /// `sweep: 12 files compressed, 1.07 GB -> 170 MB (6.29x), 2.10 s, 510 MB/s` on standard error.
     static func report(_ summary: RunSummary, seconds: Double, input: Int64, output: Int64, verb: String) {
@@ -174,12 +176,5 @@ struct GunzipCommand: ParsableCommand, ProcessingCommand {
         gzip.common = common
         gzip.paths = paths
         try await gzip.execute()
-    }
-}
-
-extension Array where Element == UInt8 {
-    func hasSuffix(_ suffix: String) -> Bool {
-        let tail = Array(suffix.utf8)
-        return count >= tail.count && self[(count - tail.count)...].elementsEqual(tail)
     }
 }

@@ -18,6 +18,26 @@ extension LineCount: JSONRepresentable {
     public var jsonValue: JSONValue { .unsigned(lines) }
 }
 
+extension GzipResult: JSONRepresentable {
+    public var jsonValue: JSONValue {
+        .object(destination.jsonMembers(key: "destination") + [
+            ("original_size", .unsigned(originalSize)),
+            ("compressed_size", .unsigned(compressedSize)),
+            ("crc32", .string(Digest(algorithm: .crc32, bytes: withUnsafeBytes(of: crc32.bigEndian) { Array($0) }).hex)),
+        ])
+    }
+}
+
+extension GunzipResult: JSONRepresentable {
+    public var jsonValue: JSONValue {
+        .object((destination?.jsonMembers(key: "destination") ?? [("destination", .null)]) + [
+            ("compressed_size", .unsigned(compressedSize)),
+            ("decompressed_size", .unsigned(decompressedSize)),
+            ("trailing_garbage", .bool(trailingGarbage)),
+        ])
+    }
+}
+
 extension FilePath {
     /// JSON members for this path: `path` (text; a name that is not UTF-8 shows U+FFFD there), plus
     /// `path_base64` with the exact bytes whenever the text alone would not round-trip.

@@ -64,6 +64,7 @@ public struct GzipStage: Stage {
         var options = base
         options.exclude.append(Glob("*.gz"))
         options.removeStaleTemporaries = true
+        options.globsApplyToRoots = false
         return options
     }
 
@@ -74,9 +75,7 @@ public struct GzipStage: Stage {
         let bytes = file.path.bytes
         if bytes.hasSuffix(Array(".gz".utf8)) { throw FileError(path: file.path, reason: .alreadyCompressed) }
         guard let status = file.status else { throw FileError(path: file.path, reason: .system(.noSuchFileOrDirectory)) }
-        if status.linkCount > 1 && !options.force {
-            throw FileError(path: file.path, reason: .otherLinks(status.linkCount - 1))
-        }
+        if !options.force { try Self.refuseWhatGzipRefuses(file, status: status) }
         let destination = FilePath(bytes: bytes + Array(".gz".utf8))
         if !options.force && destination.exists { throw FileError(path: destination, reason: .alreadyExists) }
         let writer = try AtomicFileWriter(destination: destination, permissions: 0o600)
@@ -84,9 +83,31 @@ public struct GzipStage: Stage {
             name: bytes.baseName, modificationTime: status.modificationTime.seconds, level: options.level)
         return Processor(
             original: file, status: status, writer: writer, keepOriginal: options.keepOriginal, header: header,
+            timestampOutOfRange: !GzipFormat.canStore(status.modificationTime.seconds),
             encoder: status.size >= Self.parallelThreshold
                 ? .parallel(ParallelDeflate(level: options.level, threads: threads, maxPending: 8))
                 : .serial(Deflater(level: Int32(options.level))))
+    }
+
+    /// Without `-f`, gzip leaves alone a symbolic link named as an argument, a file with other hard
+    /// links (compressing would split them), and set-user-ID, set-group-ID or sticky files.
+    static func refuseWhatGzipRefuses(_ file: FileEntry, status: FileStatus) throws {
+        var info = Glibc.stat()
+        if file.path.withPlatformString({ lstat($0, &info) }) == 0, FileStatus(info).isSymbolicLink {
+            throw FileError(path: file.path, reason: .system(.tooManySymbolicLinkLevels))
+        }
+        if status.linkCount > 1 {
+            throw FileError(path: file.path, reason: .otherLinks(status.linkCount - 1))
+        }
+        if status.mode & UInt32(S_ISUID) != 0 {
+            throw FileError(path: file.path, reason: .specialModeBits("is set-user-ID on execution - ignored"))
+        }
+        if status.mode & UInt32(S_ISGID) != 0 {
+            throw FileError(path: file.path, reason: .specialModeBits("is set-group-ID on execution - ignored"))
+        }
+        if status.mode & UInt32(S_ISVTX) != 0 {
+            throw FileError(path: file.path, reason: .specialModeBits("has the sticky bit set - file ignored"))
+        }
     }
 
     /// The compression of one file.
@@ -102,17 +123,22 @@ public struct GzipStage: Stage {
         let status: FileStatus
         let writer: AtomicFileWriter
         let keepOriginal: Bool
+        let timestampOutOfRange: Bool
         var encoder: Encoder
         var pending: [UInt8]
         var crc: UInt32 = 0
         var length: UInt64 = 0
         var written: UInt64 = 0
 
-        init(original: FileEntry, status: FileStatus, writer: AtomicFileWriter, keepOriginal: Bool, header: [UInt8], encoder: Encoder) {
+        init(
+            original: FileEntry, status: FileStatus, writer: AtomicFileWriter, keepOriginal: Bool, header: [UInt8],
+            timestampOutOfRange: Bool, encoder: Encoder
+        ) {
             self.original = original
             self.status = status
             self.writer = writer
             self.keepOriginal = keepOriginal
+            self.timestampOutOfRange = timestampOutOfRange
             self.encoder = encoder
             pending = header
             pending.reserveCapacity(256 * 1024)
@@ -154,7 +180,9 @@ public struct GzipStage: Stage {
                 if original.path.withPlatformString({ unlink($0) }) != 0 { throw FileError.lastSystemError(original.path) }
                 AtomicFileWriter.syncDirectory(of: original.path)
             }
-            return GzipResult(destination: writer.destination, originalSize: length, compressedSize: written, crc32: crc)
+            return GzipResult(
+                destination: writer.destination, originalSize: length, compressedSize: written, crc32: crc,
+                timestampOutOfRange: timestampOutOfRange)
         }
 
         public mutating func abandon() {
@@ -184,6 +212,9 @@ public struct GzipResult: AdditiveOutput, Hashable {
     public var compressedSize: UInt64
     /// The CRC-32 of the original, as stored in the trailer.
     public var crc32: UInt32
+    /// The original's mtime could not be stored (before 1970 or after 2106), so the header says 0;
+    /// gzip warns about this.
+    public var timestampOutOfRange: Bool
 
     /// Compressed bytes add up to the run's output size.
     public var additiveValue: UInt64 { compressedSize }

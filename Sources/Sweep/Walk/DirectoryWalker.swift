@@ -84,7 +84,7 @@ package struct DirectoryWalker: IteratorProtocol {
                 path.withPlatformString { opendir($0) }
             })
         }
-        return classify(path: bytes, relative: bytes, name: baseName(of: bytes), status: status)
+        return classify(path: bytes, relative: bytes, name: baseName(of: bytes), status: status, isRoot: true)
     }
 
     private mutating func visitChild(_ name: DirectoryName, of top: Int) -> WalkEvent? {
@@ -170,7 +170,7 @@ package struct DirectoryWalker: IteratorProtocol {
         return .skipped(FilePath(bytes: path), .notARegularFile(kind: kind))
     }
 
-    private func classify(path: [UInt8], relative: [UInt8], name: [UInt8], status: FileStatus) -> WalkEvent? {
+    private func classify(path: [UInt8], relative: [UInt8], name: [UInt8], status: FileStatus, isRoot: Bool = false) -> WalkEvent? {
         guard status.isRegularFile else {
             let type: UInt8
             switch status.mode & UInt32(S_IFMT) {
@@ -183,8 +183,10 @@ package struct DirectoryWalker: IteratorProtocol {
             return specialFile(path: path, type: type)
         }
         if options.skipping.contains(status.identity) { return nil }
-        if isExcluded(relative: relative, name: name) { return nil }
-        if !isIncluded(relative: relative, name: name) { return nil }
+        if !isRoot || options.globsApplyToRoots {
+            if isExcluded(relative: relative, name: name) { return nil }
+            if !isIncluded(relative: relative, name: name) { return nil }
+        }
         if let cutoff = options.modifiedBefore, !(status.modificationTime < cutoff) { return nil }
         return .file(FileEntry(path: FilePath(bytes: path), status: status))
     }

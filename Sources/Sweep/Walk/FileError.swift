@@ -37,6 +37,8 @@ public struct FileError: Error, Sendable, Hashable, CustomStringConvertible {
         case unknownSuffix
         /// Compressed data is corrupt, truncated or not gzip, in gzip's words.
         case invalidData(String)
+        /// A file with the set-user-ID, set-group-ID or sticky bit, which gzip leaves alone.
+        case specialModeBits(String)
     }
 
     /// How serious a failure is, as gzip ranks them: an error exits 1, a warning 2 (unless an error
@@ -49,7 +51,7 @@ public struct FileError: Error, Sendable, Hashable, CustomStringConvertible {
     public var severity: Severity {
         switch reason {
         case .alreadyCompressed: .notice
-        case .alreadyExists, .otherLinks, .unknownSuffix: .warning
+        case .alreadyExists, .otherLinks, .unknownSuffix, .specialModeBits: .warning
         default: .error
         }
     }
@@ -58,7 +60,7 @@ public struct FileError: Error, Sendable, Hashable, CustomStringConvertible {
     /// `f.gz already exists;` and `f has 1 other link -- file ignored`.
     public var separatesWithColon: Bool {
         switch reason {
-        case .alreadyExists, .otherLinks, .alreadyCompressed, .unknownSuffix: false
+        case .alreadyExists, .otherLinks, .alreadyCompressed, .specialModeBits: false
         default: true
         }
     }
@@ -97,6 +99,7 @@ public struct FileError: Error, Sendable, Hashable, CustomStringConvertible {
         case .alreadyCompressed: "already has .gz suffix -- unchanged"
         case .unknownSuffix: "unknown suffix -- ignored"
         case .invalidData(let message): message
+        case .specialModeBits(let message): message
         }
     }
 

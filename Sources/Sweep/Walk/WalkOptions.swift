@@ -14,6 +14,9 @@ public struct WalkOptions: Sendable {
     /// Files and directories whose path below the root, or whose base name, matches one of these are left out
     /// (a directory with everything below it).
     public var exclude: [Glob] = []
+    /// Whether ``include`` and ``exclude`` also judge files named as roots. When false, a file
+    /// named explicitly is always listed, and the stage decides (gzip's notice for `x.gz`).
+    public var globsApplyToRoots = true
     /// Only files last modified before this time are listed (`--older-than`).
     public var modifiedBefore: FileTime?
     /// Treat a root named `-` as standard input, as coreutils does.

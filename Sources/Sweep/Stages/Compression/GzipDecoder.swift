@@ -85,7 +85,8 @@ package final class GzipDecoder {
             throw GzipDecodingError.unexpectedEnd
         case .memberStart(let first, let carry):
             if first { throw GzipDecodingError.unexpectedEnd }
-            if carry.contains(where: { $0 != 0 }) { sawTrailingGarbage = true }
+            // One lone byte after a member is read by gzip as the start of a truncated member.
+            if carry.contains(where: { $0 != 0 }) { throw GzipDecodingError.unexpectedEnd }
         case .trailingZeros, .trailingGarbage:
             break
         }

@@ -1,9 +1,14 @@
 /// gzip's member header and trailer (RFC 1952), as gzip and pigz write them by default.
 package enum GzipFormat {
+    /// Whether an mtime fits the header's unsigned 32 bits.
+    package static func canStore(_ modificationTime: Int64) -> Bool {
+        (0...Int64(UInt32.max)).contains(modificationTime)
+    }
+
     /// The header: magic, deflate, FNAME with the original's base name, its mtime, XFL, OS 3 (Unix).
     package static func header(name: [UInt8]?, modificationTime: Int64, level: Int) -> [UInt8] {
         // An mtime gzip cannot store (before 1970 or after 2106) is stored as 0, meaning unknown.
-        let mtime = (0...Int64(UInt32.max)).contains(modificationTime) ? UInt32(modificationTime) : 0
+        let mtime = canStore(modificationTime) ? UInt32(modificationTime) : 0
         let extraFlags: UInt8 = level == 9 ? 2 : level == 1 ? 4 : 0
         var header: [UInt8] = [0x1f, 0x8b, 8, name == nil ? 0 : 0x08]
         header += littleEndian(mtime)
