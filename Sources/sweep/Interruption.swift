@@ -35,27 +35,47 @@ enum Interruption {
         }
     }
 
-    /// Dispatch sources for SIGINT and SIGTERM feeding one stream. Made outside any actor: libdispatch
-    /// runs the handlers on its own queue.
+    /// SIGINT and SIGTERM, delivered through a self-pipe: the handler (async-signal-safe, whatever
+    /// thread the kernel picks) writes the signal's number, and a dispatch read source turns it into
+    /// an element of the stream. (A dispatch signal source on Linux blocks the signal in one thread
+    /// only, so a signal delivered to another thread could be lost.)
     private nonisolated static func makeSignalStream() -> AsyncStream<CInt> {
         let (stream, continuation) = AsyncStream<CInt>.makeStream()
-        let queue = DispatchQueue(label: "sweep.signals")
-        let sources = SignalSources([SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { continuation.yield(number) }
-            source.resume()
-            return source
-        })
-        continuation.onTermination = { _ in
-            for source in sources.sources { source.cancel() }
+        let pipe = signalPipe
+        let source = DispatchSource.makeReadSource(fileDescriptor: pipe.read, queue: DispatchQueue(label: "sweep.signals"))
+        source.setEventHandler {
+            var number: UInt8 = 0
+            while read(pipe.read, &number, 1) == 1 { continuation.yield(CInt(number)) }
         }
+        source.resume()
+        for number in [SIGINT, SIGTERM] {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { number in
+                var byte = UInt8(truncatingIfNeeded: number)
+                _ = write(signalPipe.write, &byte, 1)
+            }
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = SA_RESTART
+            sigaction(number, &action, nil)
+        }
+        let handle = ReadSource(source: source)
+        continuation.onTermination = { _ in handle.source.cancel() }
         return stream
     }
 }
 
+/// The self-pipe, made before any handler that writes to it is installed; non-blocking both ways.
+private let signalPipe: (read: CInt, write: CInt) = {
+    var descriptors: [CInt] = [0, 0]
+    precondition(pipe(&descriptors) == 0, "pipe failed")
+    for descriptor in descriptors {
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+        _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
+    }
+    return (descriptors[0], descriptors[1])
+}()
+
 /// Dispatch sources are thread-safe objects, but not marked `Sendable` on Linux.
-private struct SignalSources: @unchecked Sendable {
-    let sources: [any DispatchSourceSignal]
-    init(_ sources: [any DispatchSourceSignal]) { self.sources = sources }
+private struct ReadSource: @unchecked Sendable {
+    let source: any DispatchSourceRead
 }

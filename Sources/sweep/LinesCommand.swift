@@ -38,7 +38,8 @@ struct LinesCommand: ParsableCommand, ProcessingCommand {
         if digits.count < 7 { out += [UInt8](repeating: UInt8(ascii: " "), count: 7 - digits.count) }
         out += digits
         out.append(UInt8(ascii: " "))
-        out += name
+        // As wc 9.1: a name with a newline is shell-quoted, so that a row stays one line.
+        out += name.contains(0x0A) ? ShellQuoting.quote(name) : name
         out.append(UInt8(ascii: "\n"))
     }
 }

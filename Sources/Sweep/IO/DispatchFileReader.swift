@@ -63,7 +63,15 @@ package struct DispatchFileReader: FileReader {
                 channel.close(flags: .stop)
                 return .failure(run.fail(FileError(path: entry.path, reason: .system(.canceled))))
             }
-            let chunk = await readChunk(channel, offset: file.isSeekable ? run.bytesRead : 0)
+            // Closing the channel with .stop ends a read that waits on a pipe, so a cancel is prompt.
+            let chunk = await withTaskCancellationHandler {
+                await readChunk(channel, offset: file.isSeekable ? run.bytesRead : 0)
+            } onCancel: {
+                channel.close(flags: .stop)
+            }
+            if isCancelled() {
+                return .failure(run.fail(FileError(path: entry.path, reason: .system(.canceled))))
+            }
             if chunk.error != 0 {
                 return .failure(run.fail(FileError(path: entry.path, reason: .system(Errno(rawValue: chunk.error)))))
             }

@@ -36,6 +36,8 @@ package struct PositionalFileReader: FileReader {
         buffer: UnsafeMutableRawBufferPointer,
         isCancelled: () -> Bool
     ) -> Result<ReadOutcome<Output>, FileError> {
+        // A run cancelled while this file waited in the queue does not open it at all.
+        if isCancelled() { return .failure(FileError(path: entry.path, reason: .system(.canceled))) }
         let file: OpenedFile
         switch OpenedFile.open(entry) {
         case .success(let opened): file = opened
@@ -51,6 +53,11 @@ package struct PositionalFileReader: FileReader {
         let expectedSize = file.isSeekable ? file.entry.status?.size : nil
         while run.bytesRead != expectedSize {
             if isCancelled() { return .failure(run.fail(FileError(path: entry.path, reason: .system(.canceled)))) }
+            // A pipe or terminal may block for ever: wait for it in short polls, so that Ctrl-C is
+            // noticed while nothing arrives.
+            if !file.isSeekable && !Self.waitUntilReadable(file.descriptor, isCancelled: isCancelled) {
+                return .failure(run.fail(FileError(path: entry.path, reason: .system(.canceled))))
+            }
             let count = file.isSeekable
                 ? pread(file.descriptor, buffer.baseAddress, buffer.count, off_t(run.bytesRead))
                 : Glibc.read(file.descriptor, buffer.baseAddress, buffer.count)
@@ -62,5 +69,15 @@ package struct PositionalFileReader: FileReader {
             if let error = run.consume(UnsafeRawBufferPointer(rebasing: buffer[..<count])) { return .failure(error) }
         }
         return run.complete()
+    }
+
+    /// Polls `descriptor` every 100 ms until it is readable (or at end of file); false if cancelled first.
+    private static func waitUntilReadable(_ descriptor: CInt, isCancelled: () -> Bool) -> Bool {
+        var request = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        while true {
+            let ready = poll(&request, 1, 100)
+            if ready != 0 { return true }  // readable, hung up, or an error the read will report
+            if isCancelled() { return false }
+        }
     }
 }

@@ -6,14 +6,19 @@
 /// file), so `auto` reads with `pread` in both cases.
 package struct ReaderSelection: Sendable {
     private let reader: any FileReader
+    /// Whether the reader itself bounds how many files are read at once (its threads do), so that
+    /// the pool may queue work ahead for it without exceeding the concurrency.
+    package let boundsConcurrency: Bool
 
     package init(_ options: PipelineOptions) {
         let threads = max(1, options.concurrency)
         switch options.io {
         case .dispatch:
             reader = DispatchFileReader(chunkSize: options.chunkSize)
+            boundsConcurrency = false
         case .pread, .auto:
             reader = PositionalFileReader(threadCount: threads, chunkSize: options.chunkSize)
+            boundsConcurrency = true
         }
     }
 

@@ -77,7 +77,7 @@ public struct ManifestVerifier: Sendable {
         let decompressMissing = self.decompressMissing
         var summary = CheckSummary()
         try await withTaskCancellationHandler {
-            try await OrderedWorkPool(options).run(
+            try await OrderedWorkPool(options, reader: reader).run(
                 lines.stream(),
                 immediate: { item -> CheckVerdict?? in
                     switch item.line {

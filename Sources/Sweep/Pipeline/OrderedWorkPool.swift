@@ -12,6 +12,8 @@ package struct OrderedWorkPool: Sendable {
     package var ordering: ResultOrdering
     package var batchBudget: Int
     package var maxBatchCount = 64
+    /// Units of work queued ahead per worker, for a reader whose own threads bound concurrency.
+    package var queueAhead = 1
 
     package init(concurrency: Int, window: Int, ordering: ResultOrdering, batchBudget: Int) {
         self.concurrency = max(1, concurrency)
@@ -20,10 +22,12 @@ package struct OrderedWorkPool: Sendable {
         self.batchBudget = max(0, batchBudget)
     }
 
-    package init(_ options: PipelineOptions) {
+    package init(_ options: PipelineOptions, reader: ReaderSelection) {
         self.init(
             concurrency: options.concurrency, window: options.effectiveReorderWindow,
             ordering: options.ordering, batchBudget: options.batchBytes)
+        // A second batch per reading thread keeps it busy while this task walks and delivers.
+        queueAhead = reader.boundsConcurrency && batchBudget > 0 ? 2 : 1
     }
 
     /// Runs `work` over `items`; `cost` weighs an item for batching (a file's size); `stop` is
@@ -71,10 +75,7 @@ package struct OrderedWorkPool: Sendable {
                 batchCost = 0
             }
 
-            // Batches are queued two per worker, so that a reading thread finds its next batch waiting
-            // while this task delivers results and walks on; reads at once stay at `concurrency`,
-            // bounded by the reading threads.
-            let queueDepth = batchBudget > 0 ? concurrency * 2 : concurrency
+            let queueDepth = concurrency * queueAhead
             while true {
                 while !exhausted && inFlight < queueDepth && started - delivered < window {
                     guard !stop(), let item = await iterator.next(isolation: #isolation) else {
@@ -95,7 +96,8 @@ package struct OrderedWorkPool: Sendable {
                     if batch.isEmpty { batchStart = index }
                     batch.append(item)
                     batchCost += weight
-                    if batchCost >= batchBudget { launchBatch() }
+                    // Launching the gathered batch above may have used the last free place.
+                    if batchCost >= batchBudget && inFlight < queueDepth { launchBatch() }
                 }
                 // The input ran dry, was stopped, or the window is full: hand over what was gathered.
                 if inFlight < queueDepth { launchBatch() }

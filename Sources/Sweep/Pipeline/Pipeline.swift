@@ -91,7 +91,7 @@ public struct Pipeline<S: Stage>: Sendable {
         var summary = RunSummary()
         let stageName = stage.name
         let consumer = makeConsumer()
-        try await OrderedWorkPool(options).run(
+        try await OrderedWorkPool(options, reader: reader).run(
             events,
             immediate: { event -> FileResult<S.Output>? in
                 switch event {
