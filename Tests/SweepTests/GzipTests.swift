@@ -330,14 +330,14 @@ struct GzipParallelDeflateTests {
     static func member(_ data: [UInt8], level: Int = 6, chunk: Int, threads: Int = 2) throws -> (member: [UInt8], crc: UInt32, length: UInt64) {
         var parallel = ParallelDeflate(level: level, threads: CompressionThreads(count: threads), maxPending: 4)
         var out = GzipFormat.header(name: utf8("blocks"), modificationTime: 1_700_000_000, level: level)
-        try data.withUnsafeBytes { raw in
+        data.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
                 let end = min(offset + chunk, raw.count)
-                try parallel.add(UnsafeRawBufferPointer(rebasing: raw[offset..<end])) { out += $0 }
+                parallel.add(UnsafeRawBufferPointer(rebasing: raw[offset..<end])) { out += $0 }
                 offset = end
             }
-            try parallel.finish { out += $0 }
+            parallel.finish { out += $0 }
         }
         out += GzipFormat.trailer(crc: parallel.crc, length: parallel.length)
         return (out, parallel.crc, parallel.length)

@@ -3,7 +3,8 @@ import AsyncAlgorithms
 /// The per-file results of a ``Pipeline`` as an `AsyncSequence`.
 ///
 /// Iterating starts the work; results come with backpressure (the pipeline waits for the consumer),
-/// and dropping the iterator or cancelling the consuming task cancels the work.
+/// and dropping the iterator or cancelling the consuming task cancels the work; `next()` then
+/// throws `CancellationError`.
 ///
 /// ```swift
 /// for try await result in Pipeline(stage: LineCountStage()).results(walking: ["logs"]) {
@@ -36,7 +37,14 @@ public struct FileResults<Output: Sendable>: AsyncSequence, Sendable {
 
         public mutating func next() async throws -> Element? {
             producer.startIfNeeded()
-            return try await results.next()
+            let producer = self.producer
+            let element = try await withTaskCancellationHandler {
+                try await results.next()
+            } onCancel: {
+                producer.cancel()
+            }
+            if element == nil && Task.isCancelled { throw CancellationError() }
+            return element
         }
     }
 
@@ -69,8 +77,12 @@ public struct FileResults<Output: Sendable>: AsyncSequence, Sendable {
             }
         }
 
-        deinit {
+        func cancel() {
             task.withLock { $0?.cancel() }
+        }
+
+        deinit {
+            cancel()
         }
     }
 }

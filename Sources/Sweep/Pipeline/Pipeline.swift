@@ -76,6 +76,15 @@ public struct Pipeline<S: Stage>: Sendable {
         }
     }
 
+    /// The results of processing a walk's events (see ``Walker/events()``), or any sequence of
+    /// ``WalkEvent``s: entries whose metadata is known keep it.
+    public func results<Events: AsyncSequence<WalkEvent, Never> & Sendable>(_ events: Events) -> FileResults<S.Output> {
+        let pipeline = self
+        return FileResults { send in
+            try await pipeline.run(events) { try await send($0) }
+        }
+    }
+
     /// The results of walking `roots`, as an async sequence.
     public func results(walking roots: [FilePath], walkOptions: WalkOptions = WalkOptions()) -> FileResults<S.Output> {
         let pipeline = self
@@ -114,6 +123,8 @@ public struct Pipeline<S: Stage>: Sendable {
             },
             stop: { cancelled.isSet },
             deliver: { result in
+                // Once cancelled, what is still in flight ends as ECANCELED: not results to report.
+                guard !cancelled.isSet else { return }
                 summary.record(result, stageName: stageName)
                 try await body(result)
             })

@@ -5,7 +5,7 @@
 /// let pipeline = Pipeline(stage: StageList(stages))
 /// ```
 public enum BuiltinStages {
-    /// Every name ``stage(named:)`` accepts.
+    /// Every name ``stage(named:concurrency:)`` accepts.
     public static var names: [String] { ["lines", "gzip"] + DigestAlgorithm.allCases.map(\.rawValue) }
 
     /// The built-in stage called `name`. `gzip` keeps the originals here (it writes `FILE.gz` beside

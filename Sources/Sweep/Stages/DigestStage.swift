@@ -8,7 +8,7 @@ import CCryptoBoringSSL
 /// ```swift
 /// let pipeline = Pipeline(stage: DigestStage(.sha256))
 /// try await pipeline.run(walking: ["."]) { result in
-///     if case .success(let digest) = result.output { print(digest.hex, result.path) }
+///     if let digest = result.output { print(digest.hex, result.path) }
 /// }
 /// ```
 public struct DigestStage: Stage {

@@ -24,7 +24,7 @@
 ///
 /// let pipeline = Pipeline(stage: ByteCount(byte: 0x0A))
 /// let summary = try await pipeline.run(walking: ["logs"]) { result in
-///     print(result.path, try result.output.get())
+///     if let count = result.output { print(result.path, count) }
 /// }
 /// ```
 public protocol Stage<Output>: Sendable {
@@ -51,6 +51,7 @@ public protocol StageProcessor<Output> {
     mutating func update(_ chunk: UnsafeRawBufferPointer) throws
 
     /// Called once after the last chunk, when the whole file was read and did not change meanwhile.
+    /// If it throws, ``abandon()`` is not called: clean up before throwing.
     mutating func finish() throws -> Output
 
     /// Called instead of ``finish()`` when the read failed, the file changed or the run was cancelled:

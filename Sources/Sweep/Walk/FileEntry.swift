@@ -68,6 +68,18 @@ public struct FileStatus: Sendable, Hashable {
     /// The permission bits (including set-id and sticky bits).
     public var permissions: UInt32 { mode & 0o7777 }
 
+    /// The status of the file at `path`, following a symbolic link as `stat` does.
+    ///
+    /// ```swift
+    /// var options = WalkOptions()
+    /// options.skipping = [try FileStatus(of: "SHA256SUMS").identity]
+    /// ```
+    public init(of path: FilePath) throws(FileError) {
+        var info = stat()
+        guard path.withPlatformString({ stat($0, &info) }) == 0 else { throw FileError.lastSystemError(path) }
+        self.init(info)
+    }
+
     package init(_ status: stat) {
         size = Int64(status.st_size)
         modificationTime = FileTime(seconds: Int64(status.st_mtim.tv_sec), nanoseconds: Int64(status.st_mtim.tv_nsec))
