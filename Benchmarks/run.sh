@@ -373,7 +373,7 @@ describe_case() {
       C_PEER_NAME="wc -l" C_PEER_TOOL=wc C_PEER="wc -l big.log" C_TARGET=0.9
       ;;
     walk)
-      C_TITLE="walk $(tree_files empty) empty files" C_SWEEP=(sum -a crc32 empty) C_INPUT=(empty)
+      C_TITLE="walk $(tree_files empty) empty files" C_SWEEP=(list empty) C_INPUT=(empty)
       C_PER_FILE=1 C_PEER_NAME="find -type f" C_PEER_TOOL=find C_PEER="find empty -type f"
       C_TARGET=0.6667 C_TARGET_TEXT=">= 0.667 (sweep <= 1.5x find)"
       ;;
