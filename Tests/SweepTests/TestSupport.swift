@@ -733,15 +733,15 @@ func walkedFiles(_ roots: [[UInt8]], _ options: WalkOptions = WalkOptions()) asy
 
 /// A thread-safe value.
 final class Locked<Value: Sendable>: Sendable {
-    private let mutex: Mutex<Value>
-    init(_ value: Value) { mutex = Mutex(value) }
+    private let mutex: LockedValue<Value>
+    init(_ value: Value) { mutex = LockedValue(value) }
     func withLock<R: Sendable>(_ body: (inout Value) -> R) -> R { mutex.withLock { body(&$0) } }
     var value: Value { mutex.withLock { $0 } }
 }
 
 /// A thread-safe counter that remembers the highest value it reached.
 final class PeakCounter: Sendable {
-    private let state = Mutex<(current: Int, peak: Int)>((0, 0))
+    private let state = LockedValue<(current: Int, peak: Int)>((0, 0))
     @discardableResult
     func increment() -> Int {
         state.withLock { state in

@@ -1,5 +1,3 @@
-import Synchronization
-
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -81,7 +79,15 @@ package final class BlockingThreadPool: @unchecked Sendable {
         stopping = true
         pthread_cond_broadcast(condition)
         pthread_mutex_unlock(mutex)
-        for thread in threads { pthread_join(thread, nil) }
+        for thread in threads {
+            // The last reference to the pool may be dropped by a job on one of its own threads; that
+            // thread cannot join itself, so it is detached and exits on its own.
+            if pthread_equal(thread, pthread_self()) != 0 {
+                pthread_detach(thread)
+            } else {
+                pthread_join(thread, nil)
+            }
+        }
         threads = []
     }
 

@@ -52,7 +52,7 @@ public struct FileResults<Output: Sendable>: AsyncSequence, Sendable {
     /// ours, so an unstructured task is the only way to run ahead of it. Cancelled when the iterator
     /// is dropped.
     private final class Producer: Sendable {
-        private let task: Mutex<Task<Void, Never>?> = Mutex(nil)
+        private let task = LockedValue<Task<Void, Never>?>(nil)
         private let channel: AsyncThrowingChannel<Element, any Error>
         private let produce: @Sendable (@escaping Send) async throws -> Void
 
@@ -87,4 +87,3 @@ public struct FileResults<Output: Sendable>: AsyncSequence, Sendable {
     }
 }
 
-import Synchronization

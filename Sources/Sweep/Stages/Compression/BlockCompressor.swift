@@ -4,7 +4,6 @@ import Glibc
 import Musl
 #endif
 import CZlib
-import Synchronization
 
 /// Threads shared by every file being compressed, so that one large file's blocks and many small
 /// files' whole streams all run within one `-j` budget. Freed when the last stage using it is gone.
@@ -12,7 +11,7 @@ package final class CompressionThreads: Sendable {
     private let pool: BlockingThreadPool
     /// Deflaters kept for reuse: a fresh one per 128 KiB block would cost an allocation and a
     /// table clear each time.
-    private let idleDeflaters = Mutex<[Deflater]>([])
+    private let idleDeflaters = LockedValue<[Deflater]>([])
 
     package init(count: Int) {
         pool = BlockingThreadPool(threadCount: count, bufferSize: 0)
