@@ -22,10 +22,13 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // Hot byte loops in C, where the compiler vectorises them.
+        .target(name: "CSweepSupport"),
         .target(
             name: "Sweep",
             dependencies: [
                 "CZlib",
+                "CSweepSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),

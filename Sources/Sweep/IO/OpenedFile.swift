@@ -27,7 +27,11 @@ package struct OpenedFile {
             if seekable { updated.status = FileStatus(info) }
             return .success(OpenedFile(descriptor: STDIN_FILENO, entry: updated, isSeekable: seekable, ownsDescriptor: false))
         }
-        let descriptor = entry.path.withPlatformString { Glibc.open($0, O_RDONLY | O_CLOEXEC) }
+        var descriptor = entry.path.withPlatformString { Glibc.open($0, O_RDONLY | O_CLOEXEC) }
+        if descriptor < 0 && errno == ENAMETOOLONG {
+            // A walk can reach paths longer than PATH_MAX; open them a directory at a time.
+            descriptor = openComponentwise(entry.path.bytes)
+        }
         guard descriptor >= 0 else { return .failure(.lastSystemError(entry.path)) }
         var info = stat()
         guard fstat(descriptor, &info) == 0 else {
@@ -52,6 +56,30 @@ package struct OpenedFile {
         return .success(OpenedFile(descriptor: descriptor, entry: opened, isSeekable: status.isRegularFile, ownsDescriptor: true))
     }
 
+    /// Opens `path` by `openat` from directory to directory, so that no single call sees more than
+    /// one component: the way to reach a file whose path exceeds PATH_MAX. Returns -1 with `errno`
+    /// set on failure.
+    private static func openComponentwise(_ path: [UInt8]) -> CInt {
+        var components = path.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true)
+        guard let last = components.popLast() else { return -1 }
+        var directory = path.first == UInt8(ascii: "/") ? Glibc.open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : AT_FDCWD
+        for component in components {
+            let next = Array(component).withCString { openat(directory, $0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+            let code = errno
+            if directory != AT_FDCWD { Glibc.close(directory) }
+            guard next >= 0 else {
+                errno = code
+                return -1
+            }
+            directory = next
+        }
+        let file = Array(last).withCString { openat(directory, $0, O_RDONLY | O_CLOEXEC) }
+        let code = errno
+        if directory != AT_FDCWD { Glibc.close(directory) }
+        errno = code
+        return file
+    }
+
     /// Checks, after the last byte was read, that the file is still what it was when opened.
     package func verifyUnchanged(bytesRead: Int64) -> FileError? {
         guard isSeekable, let before = entry.status else { return nil }
@@ -71,5 +99,14 @@ package struct OpenedFile {
 
     package func close() {
         if ownsDescriptor { Glibc.close(descriptor) }
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Calls `body` with the bytes as a NUL-terminated C string.
+    func withCString<Result>(_ body: (UnsafePointer<CChar>) -> Result) -> Result {
+        (self + [0]).withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { body($0.baseAddress!) }
+        }
     }
 }
