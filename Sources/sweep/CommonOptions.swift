@@ -50,6 +50,9 @@ struct CommonOptions: ParsableArguments {
         options.exclude = excludes.map { Glob(bytes: RawArguments.shared.bytes(of: $0)) }
         options.dashMeansStandardInput = true
         options.skipping = skipping
+        // The reader's fstat after open gives each file's metadata; a stat while walking would be a
+        // second system call per file for nothing (age filters turn it back on).
+        options.statFiles = false
         options = adjust(options)
         if let filesFrom {
             let list = filesFrom == "-" ? nil : RawArguments.shared.path(filesFrom)

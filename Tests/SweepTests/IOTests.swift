@@ -72,7 +72,8 @@ struct IOTests {
     ) async -> Result<ReadOutcome<Output>, FileError> {
         let results = await reader.read([ReadRequest(entry, into: consumer)], isCancelled: isCancelled)
         precondition(results.count == 1, "one request gives one result")
-        return results[0]
+        // Nothing asked for deferral, so the read happened.
+        return results[0]!
     }
 
     static let chunkSize = 64 * 1024
@@ -277,7 +278,7 @@ struct IOTests {
         }
         let reader = backend.reader(chunkSize: 4096)
         defer { reader.shutdown() }
-        let results = await reader.read(requests, isCancelled: { false })
+        let results = await reader.read(requests, isCancelled: { false }).compactMap { $0 }
         #expect(results.count == 5)
         guard results.count == 5 else { return }
         #expect(try results[0].get().output == readFile(first))
@@ -285,6 +286,24 @@ struct IOTests {
         #expect(try results[2].get().output == [])
         #expect(results[3].failure?.errno == .isDirectory)
         #expect(try results[4].get().output == readFile(third))
+    }
+
+    @Test func aLargeFileLaterInABatchIsDeferredUnread() async throws {
+        let tree = try TempTree("defer")
+        let small = try tree.file("small", utf8("tiny"))
+        let large = try tree.file("large", randomBytes(100_000, seed: 9))
+        let log = Log()
+        let requests = [large, small, large].map {
+            ReadRequest(FileEntry(path: FilePath(bytes: $0)), into: Self.collector(log), deferIfLargerThan: 1000)
+        }
+        let reader = PositionalFileReader(threadCount: 1, chunkSize: 4096)
+        defer { reader.shutdown() }
+        let results = await reader.read(requests, isCancelled: { false })
+        #expect(results.count == 3)
+        // First in its batch, the large file is read whatever its size; later, it is handed back.
+        #expect(try results[0]?.get().output == readFile(large))
+        #expect(try results[1]?.get().output == readFile(small))
+        #expect(results[2] == nil)
     }
 
     @Test func positionalReaderRunsManyFilesAtOnce() async throws {

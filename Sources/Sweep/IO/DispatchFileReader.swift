@@ -25,8 +25,8 @@ package struct DispatchFileReader: FileReader {
     package func read<State, Output: Sendable>(
         _ batch: [ReadRequest<State, Output>],
         isCancelled: @escaping @Sendable () -> Bool
-    ) async -> [Result<ReadOutcome<Output>, FileError>] {
-        var results: [Result<ReadOutcome<Output>, FileError>] = []
+    ) async -> [Result<ReadOutcome<Output>, FileError>?] {
+        var results: [Result<ReadOutcome<Output>, FileError>?] = []
         results.reserveCapacity(batch.count)
         for request in batch {
             results.append(await read(request.entry, into: request.consumer, isCancelled: isCancelled))

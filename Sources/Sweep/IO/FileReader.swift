@@ -46,10 +46,14 @@ package struct ReadOutcome<Output: Sendable>: Sendable {
 package struct ReadRequest<State, Output: Sendable>: Sendable {
     package var entry: FileEntry
     package var consumer: ChunkConsumer<State, Output>
+    /// A file found, once open, to be larger than this is handed back unread (`nil` in the results)
+    /// unless it is first in its batch: sizes unknown before opening must not chain large files.
+    package var deferIfLargerThan: Int64?
 
-    package init(_ entry: FileEntry, into consumer: ChunkConsumer<State, Output>) {
+    package init(_ entry: FileEntry, into consumer: ChunkConsumer<State, Output>, deferIfLargerThan: Int64? = nil) {
         self.entry = entry
         self.consumer = consumer
+        self.deferIfLargerThan = deferIfLargerThan
     }
 }
 
@@ -58,10 +62,11 @@ package protocol FileReader: Sendable {
     /// For each request in turn: opens the file, feeds every byte to its consumer in order, checks
     /// the file did not change while read, and finishes the consumer. Checks `isCancelled` between
     /// chunks. A batch of small files costs one hand-off to the reading thread, not one per file.
+    /// A `nil` result is a file deferred by its request's `deferIfLargerThan`, left unread.
     func read<State, Output: Sendable>(
         _ batch: [ReadRequest<State, Output>],
         isCancelled: @escaping @Sendable () -> Bool
-    ) async -> [Result<ReadOutcome<Output>, FileError>]
+    ) async -> [Result<ReadOutcome<Output>, FileError>?]
 
     /// Releases threads and queues; no read may start afterwards.
     func shutdown()

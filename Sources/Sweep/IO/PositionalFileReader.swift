@@ -21,9 +21,13 @@ package struct PositionalFileReader: FileReader {
     package func read<State, Output: Sendable>(
         _ batch: [ReadRequest<State, Output>],
         isCancelled: @escaping @Sendable () -> Bool
-    ) async -> [Result<ReadOutcome<Output>, FileError>] {
+    ) async -> [Result<ReadOutcome<Output>, FileError>?] {
         await pool.run { buffer in
-            batch.map { Self.readBlocking($0.entry, into: $0.consumer, buffer: buffer, isCancelled: isCancelled) }
+            batch.enumerated().map { index, request in
+                Self.readBlocking(
+                    request.entry, into: request.consumer, buffer: buffer,
+                    deferIfLargerThan: index > 0 ? request.deferIfLargerThan : nil, isCancelled: isCancelled)
+            }
         }
     }
 
@@ -34,14 +38,19 @@ package struct PositionalFileReader: FileReader {
         _ entry: FileEntry,
         into consumer: ChunkConsumer<State, Output>,
         buffer: UnsafeMutableRawBufferPointer,
+        deferIfLargerThan: Int64? = nil,
         isCancelled: () -> Bool
-    ) -> Result<ReadOutcome<Output>, FileError> {
+    ) -> Result<ReadOutcome<Output>, FileError>? {
         // A run cancelled while this file waited in the queue does not open it at all.
         if isCancelled() { return .failure(FileError(path: entry.path, reason: .system(.canceled))) }
         let file: OpenedFile
         switch OpenedFile.open(entry) {
         case .success(let opened): file = opened
         case .failure(let error): return .failure(error)
+        }
+        if let limit = deferIfLargerThan, let size = file.entry.status?.size, size > limit {
+            file.close()
+            return nil
         }
         var run: ConsumerRun<State, Output>
         switch ConsumerRun.start(consumer, on: file) {

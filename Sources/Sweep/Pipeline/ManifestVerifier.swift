@@ -92,6 +92,7 @@ public struct ManifestVerifier: Sendable {
                 cost: { _ in max(1, options.batchBytes / 8) },
                 work: { items in
                     await Self.check(items, reader: reader, ignoreMissing: ignoreMissing, decompressMissing: decompressMissing, cancelled: cancelled)
+                        .map { .done($0) }
                 },
                 stop: { cancelled.isSet },
                 deliver: { verdict in
@@ -118,7 +119,8 @@ public struct ManifestVerifier: Sendable {
         let requests = entries.map {
             ReadRequest(FileEntry(path: FilePath(bytes: $0.path)), into: Pipeline(stage: DigestStage($0.expected.algorithm)).makeConsumer())
         }
-        var reads = await reader.read(requests, isCancelled: { cancelled.isSet })
+        // Nothing is deferred here (no request asks), so every read has a result.
+        var reads = await reader.read(requests, isCancelled: { cancelled.isSet }).map { $0! }
         if decompressMissing {
             // Only the files found missing are retried, as FILE.gz through the decoder.
             let missing = reads.indices.filter { if case .failure(let error) = reads[$0] { error.errno == .noSuchFileOrDirectory } else { false } }
@@ -127,7 +129,7 @@ public struct ManifestVerifier: Sendable {
                     ReadRequest(FileEntry(path: FilePath(bytes: entries[index].path + Array(".gz".utf8))),
                                 into: Self.decompressingConsumer(entries[index].expected.algorithm))
                 }
-                let retried = await reader.read(retries, isCancelled: { cancelled.isSet })
+                let retried = await reader.read(retries, isCancelled: { cancelled.isSet }).map { $0! }
                 for (index, result) in zip(missing, retried) {
                     // A missing FILE.gz too is reported as FILE missing, as without --decompress.
                     if case .failure(let error) = result, error.errno == .noSuchFileOrDirectory { continue }

@@ -6,6 +6,12 @@
 /// `maxBatchCount` items), so that a tree of tiny files pays one hand-off per batch, not per file.
 /// Items that need no work (a walk failure, an improperly formatted manifest line) pass through
 /// `immediate` and keep their place in the order.
+/// What a unit of work says of each of its items: done, or to be tried again in a unit of its own.
+package enum WorkOutcome<Result: Sendable>: Sendable {
+    case done(Result)
+    case retryAlone
+}
+
 package struct OrderedWorkPool: Sendable {
     package var concurrency: Int
     package var window: Int
@@ -36,12 +42,12 @@ package struct OrderedWorkPool: Sendable {
         _ items: Items,
         immediate: (Items.Element) -> Result?,
         cost: (Items.Element) -> Int,
-        work: @escaping @Sendable ([Items.Element]) async -> [Result],
+        work: @escaping @Sendable ([Items.Element]) async -> [WorkOutcome<Result>],
         stop: () -> Bool,
         deliver: (Result) async throws -> Void
     ) async throws where Items.Element: Sendable, Items.Failure == Never {
         let ordered = ordering == .input
-        try await withThrowingTaskGroup(of: (Int, [Result]).self) { group in
+        try await withThrowingTaskGroup(of: (Int, [Items.Element], [WorkOutcome<Result>]).self) { group in
             var iterator = items.makeAsyncIterator()
             var exhausted = false
             var started = 0
@@ -70,7 +76,7 @@ package struct OrderedWorkPool: Sendable {
                 let items = batch
                 let start = batchStart
                 inFlight += 1
-                group.addTask { (start, await work(items)) }
+                group.addTask { (start, items, await work(items)) }
                 batch = []
                 batchCost = 0
             }
@@ -101,10 +107,20 @@ package struct OrderedWorkPool: Sendable {
                 }
                 // The input ran dry, was stopped, or the window is full: hand over what was gathered.
                 if inFlight < queueDepth { launchBatch() }
-                guard inFlight > 0, let (start, results) = try await group.next() else { break }
+                guard inFlight > 0, let (start, items, results) = try await group.next() else { break }
                 inFlight -= 1
-                for (offset, result) in results.enumerated() {
-                    try await complete(start + offset, result)
+                for (offset, outcome) in results.enumerated() {
+                    switch outcome {
+                    case .done(let result):
+                        try await complete(start + offset, result)
+                    case .retryAlone:
+                        // A large file found in a batch goes to a worker of its own (first in its
+                        // unit, it is never deferred again).
+                        let item = items[offset]
+                        let index = start + offset
+                        inFlight += 1
+                        group.addTask { (index, [item], await work([item])) }
+                    }
                 }
             }
         }

@@ -53,6 +53,14 @@ public struct Pipeline<S: Stage>: Sendable {
     }
 
     /// Processes the files of a walk (see ``Walker``), calling `body` with each result.
+    // Pre-specialised for the built-in stages over a walk, as the command line runs them: a caller
+    // in another module otherwise gets the generic body, which pays for runtime generic metadata on
+    // every file.
+    @_specialize(exported: true, where S == DigestStage, Events == AsyncStream<WalkEvent>)
+    @_specialize(exported: true, where S == LineCountStage, Events == AsyncStream<WalkEvent>)
+    @_specialize(exported: true, where S == StageList, Events == AsyncStream<WalkEvent>)
+    @_specialize(exported: true, where S == GzipStage, Events == AsyncStream<WalkEvent>)
+    @_specialize(exported: true, where S == GunzipStage, Events == AsyncStream<WalkEvent>)
     @discardableResult
     public func run<Events: AsyncSequence<WalkEvent, Never>>(
         _ events: Events, _ body: (FileResult<S.Output>) async throws -> Void
@@ -100,6 +108,7 @@ public struct Pipeline<S: Stage>: Sendable {
         var summary = RunSummary()
         let stageName = stage.name
         let consumer = makeConsumer()
+        let batchBytes = options.batchBytes
         try await OrderedWorkPool(options, reader: reader).run(
             events,
             immediate: { event -> FileResult<S.Output>? in
@@ -111,15 +120,17 @@ public struct Pipeline<S: Stage>: Sendable {
             },
             cost: { event in
                 guard case .file(let entry) = event else { return 0 }
-                // A file of unknown size (a bare path) is not batched with others.
-                return entry.status.map { Int(clamping: $0.size) } ?? Int.max / 2
+                // A file of unknown size (a bare path, or a walk without stat) counts as a sixteenth
+                // of a batch: small files still share hand-offs, and a large one delays few others.
+                return entry.status.map { Int(clamping: $0.size) } ?? max(1, options.batchBytes / 16)
             },
             work: { events in
                 let entries = events.map { event -> FileEntry in
                     guard case .file(let entry) = event else { preconditionFailure("only files are worked on") }
                     return entry
                 }
-                return await Self.process(entries, reader: reader, consumer: consumer, cancelled: cancelled)
+                return await Self.process(
+                    entries, reader: reader, consumer: consumer, batchBytes: batchBytes, cancelled: cancelled)
             },
             stop: { cancelled.isSet },
             deliver: { result in
@@ -143,15 +154,21 @@ public struct Pipeline<S: Stage>: Sendable {
 
     private static func process(
         _ entries: [FileEntry], reader: ReaderSelection, consumer: ChunkConsumer<S.Processor, S.Output>,
-        cancelled: CancellationFlag
-    ) async -> [FileResult<S.Output>] {
-        let reads = await reader.read(entries.map { ReadRequest($0, into: consumer) }, isCancelled: { cancelled.isSet })
+        batchBytes: Int, cancelled: CancellationFlag
+    ) async -> [WorkOutcome<FileResult<S.Output>>] {
+        let requests = entries.map {
+            // Only a file whose size was unknown when batched can turn out too large for its batch.
+            ReadRequest($0, into: consumer, deferIfLargerThan: $0.status == nil ? Int64(batchBytes) : nil)
+        }
+        let reads = await reader.read(requests, isCancelled: { cancelled.isSet })
         return zip(entries, reads).map { entry, read in
             switch read {
-            case .success(let read):
-                FileResult(entry: read.entry, bytesRead: read.bytesRead, outcome: .processed(read.output))
-            case .failure(let error):
-                FileResult(entry: entry, bytesRead: 0, outcome: .failed(error))
+            case nil:
+                .retryAlone
+            case .success(let read)?:
+                .done(FileResult(entry: read.entry, bytesRead: read.bytesRead, outcome: .processed(read.output)))
+            case .failure(let error)?:
+                .done(FileResult(entry: entry, bytesRead: 0, outcome: .failed(error)))
             }
         }
     }

@@ -107,8 +107,10 @@ package struct DirectoryWalker: IteratorProtocol {
             return nil
         }
         if type == DirectoryName.regularFile && !options.needsStatus {
-            // Listing only: d_type said regular file, and nothing asks for size, times or identity.
-            guard !isExcluded(relative: relative, name: name.bytes), isIncluded(relative: relative, name: name.bytes) else {
+            // d_type said regular file, and no filter needs size or times: the reader's fstat after
+            // open supplies them, and identity comes from d_ino and the directory's device.
+            guard !isExcluded(relative: relative, name: name.bytes), isIncluded(relative: relative, name: name.bytes),
+                  !options.skipping.contains(FileIdentity(device: frame.identity.device, inode: name.inode)) else {
                 return nil
             }
             return .file(FileEntry(path: FilePath(bytes: path)))
@@ -247,10 +249,13 @@ package struct DirectoryName {
     /// The name's bytes followed by a NUL, ready for `*at` calls.
     private let terminated: [UInt8]
     package let type: UInt8
+    /// `d_ino`: with the directory's device, the file's identity, known without a `stat`.
+    package let inode: UInt64
 
-    init(terminated: [UInt8], type: UInt8) {
+    init(terminated: [UInt8], type: UInt8, inode: UInt64) {
         self.terminated = terminated
         self.type = type
+        self.inode = inode
     }
 
     /// The name's bytes, without the NUL.
@@ -287,7 +292,7 @@ private struct OpenDirectory {
                 let length = strnlen(raw.baseAddress!.assumingMemoryBound(to: CChar.self), raw.count)
                 let name = UnsafeRawBufferPointer(rebasing: raw[..<length])
                 if name.elementsEqual([46]) || name.elementsEqual([46, 46]) { return }
-                listing.append(name, type: entry.pointee.d_type)
+                listing.append(name, type: entry.pointee.d_type, inode: UInt64(entry.pointee.d_ino))
             }
         }
         listing.sort()
@@ -302,6 +307,7 @@ package struct DirectoryListing {
         var offset: Int
         var length: Int
         var type: UInt8
+        var inode: UInt64
     }
 
     private var storage: [UInt8] = []
@@ -309,8 +315,8 @@ package struct DirectoryListing {
 
     var count: Int { entries.count }
 
-    mutating func append(_ name: UnsafeRawBufferPointer, type: UInt8) {
-        entries.append(Entry(offset: storage.count, length: name.count, type: type))
+    mutating func append(_ name: UnsafeRawBufferPointer, type: UInt8, inode: UInt64) {
+        entries.append(Entry(offset: storage.count, length: name.count, type: type, inode: inode))
         storage.append(contentsOf: name)
         storage.append(0)
     }
@@ -328,6 +334,7 @@ package struct DirectoryListing {
 
     func name(at index: Int) -> DirectoryName {
         let entry = entries[index]
-        return DirectoryName(terminated: Array(storage[entry.offset...(entry.offset + entry.length)]), type: entry.type)
+        return DirectoryName(
+            terminated: Array(storage[entry.offset...(entry.offset + entry.length)]), type: entry.type, inode: entry.inode)
     }
 }

@@ -27,13 +27,13 @@ public struct WalkOptions: Sendable {
     /// have not been written to for ten minutes. They are never listed either way.
     public var removeStaleTemporaries = false
 
-    /// Whether each file's metadata (size, times, identity) is read while walking. Processing wants
-    /// it (sizes group small files; identity catches a file replaced before it is read); a plain
-    /// listing does not, and then costs no more than `find`. Age filters and ``skipping`` need it
+    /// Whether each file's metadata (size, times, identity) is read while walking, or left to the
+    /// reader, whose `fstat` after opening supplies it anyway. Walking without it saves a system
+    /// call per file; entries then have no ``FileEntry/status`` until read. Age filters need it
     /// whatever this says.
     public var statFiles = true
 
-    var needsStatus: Bool { statFiles || modifiedBefore != nil || !skipping.isEmpty }
+    var needsStatus: Bool { statFiles || modifiedBefore != nil }
 
     /// The defaults: no links followed, no filters.
     public init() {}
