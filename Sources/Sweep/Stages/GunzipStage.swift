@@ -64,13 +64,7 @@ public struct GunzipStage: Stage {
         guard bytes.hasSuffix(Array(".gz".utf8)), bytes.baseName.count > 3 else {
             throw FileError(path: file.path, reason: .unknownSuffix)
         }
-        if !options.force, let status = file.status {
-            var info = Glibc.stat()
-            if file.path.withPlatformString({ lstat($0, &info) }) == 0, FileStatus(info).isSymbolicLink {
-                throw FileError(path: file.path, reason: .system(.tooManySymbolicLinkLevels))
-            }
-            if status.linkCount > 1 { throw FileError(path: file.path, reason: .otherLinks(status.linkCount - 1)) }
-        }
+        if !options.force, let status = file.status { try GzipStage.refuseLinks(file, status: status) }
         let target = FilePath(bytes: bytes.dropLast(3))
         if !options.force && target.exists { throw FileError(path: target, reason: .alreadyExists) }
         return Processor(source: file, destination: try AtomicFileWriter(destination: target, permissions: 0o600), keepOriginal: options.keepOriginal)

@@ -92,13 +92,7 @@ public struct GzipStage: Stage {
     /// Without `-f`, gzip leaves alone a symbolic link named as an argument, a file with other hard
     /// links (compressing would split them), and set-user-ID, set-group-ID or sticky files.
     static func refuseWhatGzipRefuses(_ file: FileEntry, status: FileStatus) throws {
-        var info = Glibc.stat()
-        if file.path.withPlatformString({ lstat($0, &info) }) == 0, FileStatus(info).isSymbolicLink {
-            throw FileError(path: file.path, reason: .system(.tooManySymbolicLinkLevels))
-        }
-        if status.linkCount > 1 {
-            throw FileError(path: file.path, reason: .otherLinks(status.linkCount - 1))
-        }
+        try refuseLinks(file, status: status)
         if status.mode & UInt32(S_ISUID) != 0 {
             throw FileError(path: file.path, reason: .specialModeBits("is set-user-ID on execution - ignored"))
         }
@@ -107,6 +101,18 @@ public struct GzipStage: Stage {
         }
         if status.mode & UInt32(S_ISVTX) != 0 {
             throw FileError(path: file.path, reason: .specialModeBits("has the sticky bit set - file ignored"))
+        }
+    }
+
+    /// gzip and gunzip alike refuse (without `-f`) a symbolic link named as an argument and a file
+    /// with other hard links.
+    static func refuseLinks(_ file: FileEntry, status: FileStatus) throws {
+        var info = Glibc.stat()
+        if file.path.withPlatformString({ lstat($0, &info) }) == 0, FileStatus(info).isSymbolicLink {
+            throw FileError(path: file.path, reason: .system(.tooManySymbolicLinkLevels))
+        }
+        if status.linkCount > 1 {
+            throw FileError(path: file.path, reason: .otherLinks(status.linkCount - 1))
         }
     }
 
