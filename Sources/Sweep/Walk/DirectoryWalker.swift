@@ -280,6 +280,8 @@ private struct OpenDirectory {
     func close() { closedir(handle) }
 
     /// All names but `.` and `..`, sorted by their bytes.
+    private static let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+
     func sortedNames() throws(Errno) -> DirectoryListing {
         var listing = DirectoryListing()
         while true {
@@ -288,12 +290,14 @@ private struct OpenDirectory {
                 if errno != 0 { throw Errno(rawValue: errno) }
                 break
             }
-            withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                let length = strnlen(raw.baseAddress!.assumingMemoryBound(to: CChar.self), raw.count)
-                let name = UnsafeRawBufferPointer(rebasing: raw[..<length])
-                if name.elementsEqual([46]) || name.elementsEqual([46, 46]) { return }
-                listing.append(name, type: entry.pointee.d_type, inode: UInt64(entry.pointee.d_ino))
-            }
+            // d_name is declared as 256 bytes, but the kernel's record ends after the name's NUL:
+            // copying the whole field (withUnsafeBytes(of:)) reads past it (AddressSanitizer caught
+            // that). Read the name in place, up to its NUL.
+            let name = UnsafeRawPointer(entry) + Self.nameOffset
+            let length = strlen(name.assumingMemoryBound(to: CChar.self))
+            let bytes = UnsafeRawBufferPointer(start: name, count: length)
+            if bytes.elementsEqual([46]) || bytes.elementsEqual([46, 46]) { continue }
+            listing.append(bytes, type: entry.pointee.d_type, inode: UInt64(entry.pointee.d_ino))
         }
         listing.sort()
         return listing
