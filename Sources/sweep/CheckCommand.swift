@@ -111,7 +111,7 @@ struct CheckCommand: ParsableCommand, ProcessingCommand {
         }
         try output.flush()
         if json {
-            try output.append { $0 += Array(summary.jsonValue(manifest: source.displayName).serialized.utf8); $0.append(0x0A) }
+            try output.append { summary.jsonValue(manifest: source.displayName).appendLine(to: &$0) }
         }
         if summary.properlyFormatted == 0 {
             Console.message(name: source.displayName, "no properly formatted checksum lines found")
@@ -140,7 +140,7 @@ struct CheckCommand: ParsableCommand, ProcessingCommand {
 
     private func report(_ verdict: CheckVerdict, source: ManifestVerifier.Source, output: inout OutputBuffer) throws {
         if json {
-            try output.append { $0 += Array(verdict.jsonValue.serialized.utf8); $0.append(0x0A) }
+            try output.append { verdict.jsonValue.appendLine(to: &$0) }
             if case .unreadable(let entry, let error) = verdict.outcome {
                 Console.message(name: entry.path, error.message)
             }

@@ -64,33 +64,27 @@ struct CommandRunner<S: Stage>: Sendable {
         let summary: RunSummary
         do {
             summary = try await pipeline.run(walker.events()) { result in
+                if json { try output.append { result.jsonValue(stageName: stageName).appendLine(to: &$0) } }
                 switch result.outcome {
                 case .processed(let value):
-                    if json {
-                        try output.append { result.jsonValue(stageName: stageName).append(to: &$0); $0.append(0x0A) }
-                    } else if let render {
-                        try output.append { render(value, result, &$0) }
-                    }
+                    if !json, let render { try output.append { render(value, result, &$0) } }
                     if let text = warning(value) {
                         Console.message(path: result.path, text)
                         worst = max(worst ?? .warning, .warning)
                     }
                 case .failed(let error):
-                    if json { try output.append { result.jsonValue(stageName: stageName).append(to: &$0); $0.append(0x0A) } }
                     Console.error(error)
                     worst = max(worst ?? error.severity, error.severity)
                 case .skipped(let reason):
-                    if json { try output.append { result.jsonValue(stageName: stageName).append(to: &$0); $0.append(0x0A) } }
                     Console.message(path: result.path, reason.description)
                 }
                 progress?.advance(bytes: result.bytesRead)
             }
             progress?.finish()
-            let now = FileTime.now
-            let seconds = Double(now.seconds - started.seconds) + Double(now.nanoseconds - started.nanoseconds) / 1e9
+            let seconds = FileTime.now.seconds(since: started)
             report(summary, seconds)
             if json {
-                try output.append { summary.jsonValue(seconds: seconds).append(to: &$0); $0.append(0x0A) }
+                try output.append { summary.jsonValue(seconds: seconds).appendLine(to: &$0) }
             } else {
                 try output.append { finish(summary, &$0) }
             }

@@ -11,11 +11,7 @@ import Musl
 /// as coreutils quotes them (`'with space'`), byte-exact otherwise.
 enum Console {
     static func error(_ error: FileError) {
-        if error.separatesWithColon {
-            message(path: error.path, error.message)
-        } else {
-            write(Array("sweep: ".utf8) + ShellQuoting.quote(error.path.bytes) + Array(" \(error.message)\n".utf8))
-        }
+        line(name: error.path.bytes, separator: error.separatesWithColon ? ": " : " ", error.message)
     }
 
     static func message(path: FilePath, _ text: String) {
@@ -23,7 +19,11 @@ enum Console {
     }
 
     static func message(name: [UInt8], _ text: String) {
-        write(Array("sweep: ".utf8) + ShellQuoting.quote(name) + Array(": \(text)\n".utf8))
+        line(name: name, separator: ": ", text)
+    }
+
+    private static func line(name: [UInt8], separator: String, _ text: String) {
+        write(Array("sweep: ".utf8) + ShellQuoting.quote(name) + Array("\(separator)\(text)\n".utf8))
     }
 
     static func message(_ text: String) {

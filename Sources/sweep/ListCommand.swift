@@ -56,7 +56,7 @@ struct ListCommand: ParsableCommand, ProcessingCommand {
             switch event {
             case .file(let entry):
                 if json {
-                    try output.append { $0 += Array(JSONValue.object(entry.path.jsonMembers()).serialized.utf8); $0.append(0x0A) }
+                    try output.append { JSONValue.object(entry.path.jsonMembers()).appendLine(to: &$0) }
                 } else {
                     try output.append { out in
                         entry.path.withPlatformString { name in

@@ -51,6 +51,12 @@ public indirect enum JSONValue: Sendable, Hashable {
         }
     }
 
+    /// Appends the compact JSON text and a newline: one NDJSON record.
+    public func appendLine(to out: inout [UInt8]) {
+        append(to: &out)
+        out.append(UInt8(ascii: "\n"))
+    }
+
     private static func appendString(_ string: String, to out: inout [UInt8]) {
         let hex = Array("0123456789abcdef".utf8)
         out.append(UInt8(ascii: "\""))

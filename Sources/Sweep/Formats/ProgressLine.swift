@@ -27,9 +27,9 @@ package struct ProgressLine {
         files += 1
         bytes += size
         let now = FileTime.now
-        if let last = lastDraw, Self.seconds(from: last, to: now) < 0.1 { return }
+        if let last = lastDraw, now.seconds(since: last) < 0.1 { return }
         lastDraw = now
-        let elapsed = max(Self.seconds(from: start, to: now), 0.001)
+        let elapsed = max(now.seconds(since: start), 0.001)
         let megabytes = Double(bytes) / 1_000_000
         let line = "\r\u{1B}[K\(files) files, \(Self.format(megabytes)) MB, \(Self.format(megabytes / elapsed)) MB/s"
         drawn = true
@@ -41,10 +41,6 @@ package struct ProgressLine {
         guard drawn else { return }
         let erase = "\r\u{1B}[K"
         _ = erase.utf8CString.withUnsafeBufferPointer { write(descriptor, $0.baseAddress, $0.count - 1) }
-    }
-
-    private static func seconds(from start: FileTime, to end: FileTime) -> Double {
-        Double(end.seconds - start.seconds) + Double(end.nanoseconds - start.nanoseconds) / 1e9
     }
 
     private static func format(_ value: Double) -> String {

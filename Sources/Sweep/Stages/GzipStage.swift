@@ -233,17 +233,3 @@ extension FilePath {
         return withPlatformString { lstat($0, &info) } == 0
     }
 }
-
-extension Array where Element == UInt8 {
-    func hasSuffix(_ suffix: [UInt8]) -> Bool {
-        count >= suffix.count && self[(count - suffix.count)...].elementsEqual(suffix)
-    }
-
-    /// The last path component.
-    var baseName: [UInt8] {
-        var end = endIndex
-        while end > startIndex && self[end - 1] == UInt8(ascii: "/") { end -= 1 }
-        let start = self[..<end].lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 } ?? startIndex
-        return Array(self[start..<end])
-    }
-}

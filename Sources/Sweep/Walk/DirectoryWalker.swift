@@ -79,12 +79,12 @@ package struct DirectoryWalker: IteratorProtocol {
         }
         let status = FileStatus(info)
         if status.isDirectory {
-            if isExcluded(relative: [], name: baseName(of: bytes)) { return nil }
+            if isExcluded(relative: [], name: bytes.baseName) { return nil }
             return enterDirectory(path: bytes, relative: [], status: status, open: {
                 path.withPlatformString { opendir($0) }
             })
         }
-        return classify(path: bytes, relative: bytes, name: baseName(of: bytes), status: status, isRoot: true)
+        return classify(path: bytes, relative: bytes, name: bytes.baseName, status: status, isRoot: true)
     }
 
     private mutating func visitChild(_ name: DirectoryName, of top: Int) -> WalkEvent? {
@@ -229,13 +229,6 @@ package struct DirectoryWalker: IteratorProtocol {
         }
         stack.append(Frame(directory: directory, path: path, relative: relative, names: names, identity: identity))
         return nil
-    }
-
-    private func baseName(of path: [UInt8]) -> [UInt8] {
-        var end = path.endIndex
-        while end > path.startIndex && path[end - 1] == UInt8(ascii: "/") { end -= 1 }
-        let start = path[..<end].lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 } ?? path.startIndex
-        return Array(path[start..<end])
     }
 }
 

@@ -28,6 +28,28 @@ extension FilePath {
     }
 }
 
+extension Array where Element == UInt8 {
+    /// Whether the bytes end with `suffix`.
+    func hasSuffix(_ suffix: [UInt8]) -> Bool {
+        count >= suffix.count && self[(count - suffix.count)...].elementsEqual(suffix)
+    }
+
+    /// The last path component, trailing slashes ignored.
+    var baseName: [UInt8] {
+        var end = endIndex
+        while end > startIndex && self[end - 1] == UInt8(ascii: "/") { end -= 1 }
+        let start = self[..<end].lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 } ?? startIndex
+        return Array(self[start..<end])
+    }
+
+    /// Calls `body` with the bytes as a NUL-terminated C string.
+    func withCString<Result>(_ body: (UnsafePointer<CChar>) -> Result) -> Result {
+        (self + [0]).withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { body($0.baseAddress!) }
+        }
+    }
+}
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

@@ -26,6 +26,11 @@ public struct FileTime: Sendable, Hashable, Comparable {
         return FileTime(seconds: Int64(spec.tv_sec), nanoseconds: Int64(spec.tv_nsec))
     }
 
+    /// Seconds from `earlier` to this time.
+    public func seconds(since earlier: FileTime) -> Double {
+        Double(seconds - earlier.seconds) + Double(nanoseconds - earlier.nanoseconds) / 1e9
+    }
+
     public static func < (lhs: FileTime, rhs: FileTime) -> Bool {
         (lhs.seconds, lhs.nanoseconds) < (rhs.seconds, rhs.nanoseconds)
     }
