@@ -6,39 +6,64 @@
 /// ShellQuoting.quote(Array("with space".utf8)) // the bytes of 'with space'
 /// ```
 package enum ShellQuoting {
+    /// Memory stays linear in the name (a few bytes per byte): the name is decoded one scalar at a
+    /// time, never into an array of scalars.
     package static func quote(_ name: [UInt8]) -> [UInt8] {
-        let scalars = decode(name)
-        let needsQuoting = name.isEmpty || scalars.enumerated().contains { index, scalar in
-            guard case .valid(let value, _) = scalar else { return true }
-            if isControl(value) { return true }
-            guard value < 0x80 else { return false }
-            let character = UInt8(value)
-            if character == UInt8(ascii: "#") || character == UInt8(ascii: "~") { return index == 0 }
-            return Array(" !\"$&'()*;<=>?[\\^`|:\t".utf8).contains(character)
+        var needsQuoting = name.isEmpty
+        var hasSingleQuote = false
+        var hasUnprintable = false
+        var hasDoubleQuoteSpecial = false
+        var index = 0
+        while index < name.count {
+            let (value, length) = scalar(in: name, at: index)
+            if let value {
+                if isControl(value) {
+                    needsQuoting = true
+                    hasUnprintable = true
+                } else if value < 0x80 {
+                    let character = UInt8(value)
+                    if character == UInt8(ascii: "#") || character == UInt8(ascii: "~") {
+                        if index == 0 { needsQuoting = true }
+                    } else if quotedCharacters.contains(character) {
+                        needsQuoting = true
+                    }
+                    if character == UInt8(ascii: "'") { hasSingleQuote = true }
+                    if doubleQuoteSpecials.contains(character) { hasDoubleQuoteSpecial = true }
+                }
+            } else {
+                needsQuoting = true
+                hasUnprintable = true
+            }
+            index += length
         }
         guard needsQuoting else { return name }
 
-        let hasSingleQuote = name.contains(UInt8(ascii: "'"))
-        let hasUnprintable = scalars.contains { !isPrintable($0) }
         // A single quote alone is neater inside double quotes, when nothing there would expand.
-        if hasSingleQuote && !hasUnprintable && !name.contains(where: { Array("\"$`\\!".utf8).contains($0) }) {
+        if hasSingleQuote && !hasUnprintable && !hasDoubleQuoteSpecial {
             return [UInt8(ascii: "\"")] + name + [UInt8(ascii: "\"")]
         }
 
         var out: [UInt8] = [UInt8(ascii: "'")]
-        var index = 0
-        while index < scalars.count {
-            if isPrintable(scalars[index]) {
-                let bytes = scalars[index].bytes
-                out += bytes == [UInt8(ascii: "'")] ? Array("'\\''".utf8) : bytes
-                index += 1
+        out.reserveCapacity(name.count + 2)
+        index = 0
+        while index < name.count {
+            var (value, length) = scalar(in: name, at: index)
+            if let value, !isControl(value) {
+                if length == 1 && name[index] == UInt8(ascii: "'") {
+                    out += Array(#"'\''"#.utf8)
+                } else {
+                    out += name[index..<(index + length)]
+                }
+                index += length
                 continue
             }
             // A run of unprintable bytes: close the quote, $'\ooo…', reopen.
             out += Array("'$'".utf8)
-            while index < scalars.count && !isPrintable(scalars[index]) {
-                for byte in scalars[index].bytes { out += escape(byte) }
-                index += 1
+            while index < name.count {
+                (value, length) = scalar(in: name, at: index)
+                if let value, !isControl(value) { break }
+                for byte in name[index..<(index + length)] { out += escape(byte) }
+                index += length
             }
             out += Array("''".utf8)
         }
@@ -48,22 +73,8 @@ package enum ShellQuoting {
         return out
     }
 
-    private enum Scalar {
-        case valid(UInt32, [UInt8])
-        case invalid(UInt8)
-
-        var bytes: [UInt8] {
-            switch self {
-            case .valid(_, let bytes): bytes
-            case .invalid(let byte): [byte]
-            }
-        }
-    }
-
-    private static func isPrintable(_ scalar: Scalar) -> Bool {
-        guard case .valid(let value, _) = scalar else { return false }
-        return !isControl(value)
-    }
+    private static let quotedCharacters = Array(" !\"$&'()*;<=>?[\\^`|:\t".utf8)
+    private static let doubleQuoteSpecials = Array("\"$`\\!".utf8)
 
     private static func isControl(_ value: UInt32) -> Bool {
         value < 0x20 || value == 0x7f || (0x80..<0xa0).contains(value)
@@ -84,30 +95,26 @@ package enum ShellQuoting {
         }
     }
 
-    /// The name as UTF-8 scalars, each invalid byte on its own.
-    private static func decode(_ name: [UInt8]) -> [Scalar] {
-        var scalars: [Scalar] = []
-        var index = 0
-        while index < name.count {
-            let lead = name[index]
-            let length: Int
-            switch lead {
-            case 0..<0x80: length = 1
-            case 0xc2..<0xe0: length = 2
-            case 0xe0..<0xf0: length = 3
-            case 0xf0..<0xf5: length = 4
-            default: length = 0
-            }
-            if length > 0, index + length <= name.count,
-               let text = String(validating: name[index..<(index + length)], as: UTF8.self),
-               let scalar = text.unicodeScalars.first, text.unicodeScalars.count == 1 {
-                scalars.append(.valid(scalar.value, Array(name[index..<(index + length)])))
-                index += length
-            } else {
-                scalars.append(.invalid(lead))
-                index += 1
-            }
+    /// The UTF-8 scalar starting at `index`, with its length; an invalid byte is `nil`, length 1.
+    private static func scalar(in name: [UInt8], at index: Int) -> (value: UInt32?, length: Int) {
+        let lead = name[index]
+        let length: Int
+        switch lead {
+        case 0..<0x80: return (UInt32(lead), 1)
+        case 0xc2..<0xe0: length = 2
+        case 0xe0..<0xf0: length = 3
+        case 0xf0..<0xf5: length = 4
+        default: return (nil, 1)
         }
-        return scalars
+        guard index + length <= name.count else { return (nil, 1) }
+        var value = UInt32(lead) & (0xff >> (length + 1))
+        for byte in name[(index + 1)..<(index + length)] {
+            guard byte & 0xc0 == 0x80 else { return (nil, 1) }
+            value = value << 6 | UInt32(byte & 0x3f)
+        }
+        // Overlong forms, surrogates and values past U+10FFFF are not valid UTF-8.
+        let minimum: UInt32 = length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000
+        guard value >= minimum, value <= 0x10FFFF, !(0xD800...0xDFFF).contains(value) else { return (nil, 1) }
+        return (value, length)
     }
 }

@@ -1,0 +1,36 @@
+/// Threads shared by every file being compressed, so that one large file's blocks and many small
+/// files' whole streams all run within one `-j` budget. Freed when the last stage using it is gone.
+package final class CompressionThreads: Sendable {
+    private let pool: BlockingThreadPool
+    /// Deflaters kept for reuse: a fresh one per 128 KiB block would cost an allocation and a
+    /// table clear each time.
+    private let idleDeflaters = LockedValue<[Deflater]>([])
+
+    package init(count: Int) {
+        pool = BlockingThreadPool(threadCount: count, bufferSize: 0)
+    }
+
+    deinit {
+        pool.shutdown()
+    }
+
+    /// Runs `body` with a reset deflater at `level`, from the pool when one is idle.
+    package func withDeflater<Value>(level: Int32, _ body: (Deflater) -> Value) -> Value {
+        let reused = idleDeflaters.withLock { idle -> Deflater? in
+            guard let index = idle.lastIndex(where: { $0.level == level }) else { return nil }
+            return idle.remove(at: index)
+        }
+        let deflater = reused ?? Deflater(level: level)
+        if reused != nil { deflater.reset() }
+        defer { idleDeflaters.withLock { if $0.count < 64 { $0.append(deflater) } } }
+        return body(deflater)
+    }
+
+    /// Runs `work` on a compression thread; the returned value can be waited for from any thread.
+    package func submit<Value: Sendable>(_ work: @escaping @Sendable () -> Value) -> BlockingFuture<Value> {
+        let future = BlockingFuture<Value>()
+        pool.submitDetached { _ in future.fulfil(work()) }
+        return future
+    }
+}
+
