@@ -2,3 +2,4 @@
 // so that `import Sweep` alone lets a client name them.
 @_exported import struct SystemPackage.FilePath
 @_exported import struct SystemPackage.Errno
+@_exported import struct SystemPackage.FilePermissions

@@ -45,11 +45,7 @@ struct CheckCommand: ParsableCommand, ProcessingCommand {
     @Option(name: [.short, .long], help: "Accept only lines of this algorithm.")
     var algorithm: DigestAlgorithm?
 
-    @Option(name: [.short, .customLong("jobs")], help: "Files verified at once (default: the number of cores).")
-    var jobs: Int = PipelineOptions.processorCount
-
-    @Option(help: "How files are read: auto, dispatch or pread.")
-    var io: IOBackend = .auto
+    @OptionGroup var execution: ExecutionOptions
 
     @Flag(help: "When FILE is missing but FILE.gz exists, verify FILE.gz's decompressed content.")
     var decompress = false
@@ -60,10 +56,6 @@ struct CheckCommand: ParsableCommand, ProcessingCommand {
     @Argument(help: "Manifests to verify (default: standard input, also -).")
     var manifests: [String] = []
 
-    mutating func validate() throws {
-        guard jobs >= 1 else { throw ValidationError("-j must be at least 1") }
-    }
-
     func execute() async throws {
         let command = self
         let succeeded = try await Interruption.run { await command.verifyAll() }
@@ -71,10 +63,7 @@ struct CheckCommand: ParsableCommand, ProcessingCommand {
     }
 
     private func verifyAll() async -> Bool {
-        var options = PipelineOptions()
-        options.concurrency = jobs
-        options.io = io
-        var verifier = ManifestVerifier(options: options, algorithm: algorithm, nulSeparated: zero, ignoreMissing: ignoreMissing)
+        var verifier = ManifestVerifier(options: execution.pipelineOptions(), algorithm: algorithm, nulSeparated: zero, ignoreMissing: ignoreMissing)
         verifier.decompressMissing = decompress
         var output = OutputBuffer(descriptor: STDOUT_FILENO)
         var allSucceeded = true

@@ -23,6 +23,10 @@ struct CommandRunner<S: Stage>: Sendable {
     var finish: @Sendable (_ summary: RunSummary, _ out: inout [UInt8]) -> Void = { _, _ in }
     /// A warning about a file that was processed all the same (gzip's trailing garbage): exit 2.
     var warning: @Sendable (_ output: S.Output) -> String? = { _ in nil }
+    /// A remark about a processed file that leaves the exit status alone.
+    var notice: @Sendable (_ output: S.Output) -> String? = { _ in nil }
+    /// Whether a FIFO, socket or device named as an argument is a warning (exit 2), as gzip has it.
+    var warnsOfNamedSpecialFiles = false
     /// Adjusts what the walk lists (gzip leaves `.gz` files out).
     var adjustWalk: @Sendable (_ options: WalkOptions) -> WalkOptions = { $0 }
     /// Reports the run on standard error at the end (gzip's summary), given the elapsed seconds.
@@ -36,12 +40,12 @@ struct CommandRunner<S: Stage>: Sendable {
 
     /// The exit status: 1 if any file failed, 2 if one only warned (as gzip ranks them), else 0.
     private func execute() async throws -> Int32 {
-        var destination: AtomicFileWriter?
+        var destination: DurableFile?
         var descriptor = STDOUT_FILENO
         if let outputFile {
             do {
-                destination = try AtomicFileWriter(destination: RawArguments.shared.path(outputFile))
-                descriptor = destination!.descriptor
+                destination = try DurableFile(path: RawArguments.shared.path(outputFile))
+                descriptor = destination!.descriptor.rawValue
             } catch {
                 Console.error(error)
                 return 1
@@ -59,7 +63,8 @@ struct CommandRunner<S: Stage>: Sendable {
         let json = common.json
         let stageName = stage.name
         let started = FileTime.now
-        var worst: FileError.Severity?
+        var worst: FailureSeverity?
+        let warnsOfNamedSpecialFiles = self.warnsOfNamedSpecialFiles
 
         let summary: RunSummary
         do {
@@ -72,9 +77,13 @@ struct CommandRunner<S: Stage>: Sendable {
                         Console.message(path: result.path, text)
                         worst = max(worst ?? .warning, .warning)
                     }
+                    if let text = notice(value) { Console.message(path: result.path, text) }
                 case .failed(let error):
                     Console.error(error)
                     worst = max(worst ?? error.severity, error.severity)
+                case .skipped(.namedSpecialFile) where warnsOfNamedSpecialFiles:
+                    Console.error(FileError(path: result.path, reason: .cause(GzipRefusal.notARegularFile)))
+                    worst = max(worst ?? .warning, .warning)
                 case .skipped(let reason):
                     Console.message(path: result.path, reason.description)
                 }
@@ -89,7 +98,7 @@ struct CommandRunner<S: Stage>: Sendable {
                 try output.append { finish(summary, &$0) }
             }
             try output.flush()
-            try destination?.commit()
+            try destination?.commit(replacing: true)
         } catch let error as WriteError {
             progress?.finish()
             destination?.discard()

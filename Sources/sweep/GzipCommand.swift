@@ -7,9 +7,12 @@ struct GzipCommand: ParsableCommand, ProcessingCommand {
         commandName: "gzip",
         abstract: "Compress files to FILE.gz beside them, gzip-compatible and crash-safe, in parallel.",
         discussion: """
-            Each .gz is written to a temporary file, fsynced and renamed into place before the \
-            original is removed; a file that changes while it is read is left alone. Large files are \
-            compressed in parallel blocks (one gzip member), small ones many at once.
+            Each .gz is written as an unnamed file beside the original, fsynced, and only then given \
+            its name (never over an existing file without -f); the original is then removed only if it \
+            is still the file that was read, unchanged and open in no other process. Everything is \
+            done through the directories the walk opened, so a tree others can write is safe to \
+            compress as root. Large files are compressed in parallel blocks (one gzip member), \
+            small ones many at once.
 
             Examples:
               sweep gzip --older-than 7d /var/log/app
@@ -24,8 +27,7 @@ struct GzipCommand: ParsableCommand, ProcessingCommand {
     @Flag(name: [.short, .long], help: "Test the integrity of .gz files; write nothing.")
     var test = false
 
-    @Flag(help: "Compression level 1..9 (-1 fastest, -9 best; default -6).")
-    var levelFlag: CompressionLevel?
+    @Flag var levelFlag: CompressionLevel?
 
     @Option(help: ArgumentHelp("Compression level, 1 to 9.", valueName: "N"))
     var level: Int?
@@ -36,8 +38,7 @@ struct GzipCommand: ParsableCommand, ProcessingCommand {
     @Flag(name: [.short, .long], help: "Overwrite existing outputs; compress files with other hard links.")
     var force = false
 
-    @Option(name: .customLong("older-than"), help: ArgumentHelp("Only files last modified longer ago than DUR: 7d, 12h, 30m, 90s, 1d12h.", valueName: "DUR"))
-    var olderThan: String?
+    @OptionGroup var age: AgeOption
 
     @Option(help: ArgumentHelp("While compressing, write a sha256sum manifest of the originals to FILE (atomically).", valueName: "FILE"))
     var manifest: String?
@@ -51,81 +52,89 @@ struct GzipCommand: ParsableCommand, ProcessingCommand {
 
     mutating func validate() throws {
         if let level, !(1...9).contains(level) { throw ValidationError("--level must be 1 to 9") }
-        if let olderThan, AgeThreshold(olderThan) == nil {
-            throw ValidationError("--older-than takes a duration such as 7d, 12h, 30m, 90s or 1d12h, not '\(olderThan)'")
-        }
         if manifest != nil && decompressing { throw ValidationError("--manifest goes with compression") }
     }
 
     func execute() async throws {
-        let cutoff = olderThan.flatMap(AgeThreshold.init)?.cutoff(from: .now)
+        let cutoff = age.cutoff
         // Files named explicitly reach the stage whatever their suffix, so that it can say what gzip
         // says of them (`already has .gz suffix`, `unknown suffix`); walked ones are filtered.
-        let roots = paths
+        let report: @Sendable (RunSummary, Double) -> Void = { [decompressing, test] summary, seconds in
+            let stage = decompressing ? "gunzip" : "gzip"
+            GzipCommand.report(
+                summary, seconds: seconds, input: summary.bytes, output: Int64(summary.totals[stage] ?? 0),
+                verb: test ? "tested" : decompressing ? "decompressed" : "compressed")
+        }
         if decompressing {
-            let stage = GunzipStage(options: .init(keepOriginal: keep, force: force, testOnly: test))
             try await CommandRunner(
-                stage: stage, common: common, paths: roots,
-                warning: { $0.trailingGarbage ? "decompression OK, trailing garbage ignored" : nil },
-                adjustWalk: { options in
-                    var options = GunzipStage.walkOptions(options)
+                stage: GunzipStage(options: .init(keepOriginal: keep, force: force, testOnly: test)),
+                common: common, paths: paths,
+                warning: { result in
+                    if result.trailingGarbage { return "decompression OK, trailing garbage ignored" }
+                    if case .keptForSafety(let reason) = result.original { return reason }
+                    return nil
+                },
+                notice: { $0.completedEarlierRun ? GzipCommand.completedNotice(verb: "decompressed") : nil },
+                warnsOfNamedSpecialFiles: true,
+                adjustWalk: { base in
+                    var options = GunzipStage.walkOptions(base)
                     options.modifiedBefore = cutoff
-                    // Compression is CPU-bound: a stat per file is cheap, and sizes known while walking
-                    // balance the work better than sizes found on opening.
-                    options.statFiles = true
                     return options
                 },
-                report: { summary, seconds in
-                    GzipCommand.report(summary, seconds: seconds, input: summary.bytes, output: Int64(summary.totals["gunzip"] ?? 0), verb: test ? "tested" : "decompressed")
-                }
+                report: report
             ).run()
             return
         }
         let gzip = GzipStage(
             options: .init(level: level ?? levelFlag?.rawValue ?? 6, keepOriginal: keep, force: force),
             threadCount: common.jobs)
-        let adjust: @Sendable (WalkOptions) -> WalkOptions = { options in
-            var options = GzipStage.walkOptions(options)
+        let adjust: @Sendable (WalkOptions) -> WalkOptions = { base in
+            var options = GzipStage.walkOptions(base)
             options.modifiedBefore = cutoff
-            options.statFiles = true
             return options
         }
-        let report: @Sendable (RunSummary, Double) -> Void = { summary, seconds in
-            GzipCommand.report(summary, seconds: seconds, input: summary.bytes, output: Int64(summary.totals["gzip"] ?? 0), verb: "compressed")
+        let warning: @Sendable (GzipResult) -> String? = { result in
+            if case .keptForSafety(let reason) = result.original { return reason }
+            return result.timestampOutOfRange ? GzipCommand.timestampWarning : nil
         }
+        let notice: @Sendable (GzipResult) -> String? = { $0.completedEarlierRun ? GzipCommand.completedNotice(verb: "compressed") : nil }
         if let manifest {
             // One read of each original feeds both the checksum and the compressor.
             let formatter = ChecksumLineFormatter()
             try await CommandRunner(
-                stage: StageList([DigestStage(.sha256), gzip]), common: common, paths: roots, outputFile: manifest,
+                stage: StageList([DigestStage(.sha256), gzip]), common: common, paths: paths, outputFile: manifest,
                 render: { outputs, result, out in
                     if let digest = outputs.values.first as? Digest { formatter.append(digest, path: result.path.bytes, to: &out) }
                 },
-                warning: { outputs in
-                    (outputs.values.last as? GzipResult)?.timestampOutOfRange == true ? GzipCommand.timestampWarning : nil
-                },
+                warning: { outputs in (outputs.values.last as? GzipResult).flatMap(warning) },
+                notice: { outputs in (outputs.values.last as? GzipResult).flatMap(notice) },
+                warnsOfNamedSpecialFiles: true,
                 adjustWalk: adjust,
                 report: report
             ).run()
         } else {
             try await CommandRunner(
-            stage: gzip, common: common, paths: roots,
-            warning: { $0.timestampOutOfRange ? GzipCommand.timestampWarning : nil },
-            adjustWalk: adjust, report: report
-        ).run()
+                stage: gzip, common: common, paths: paths, warning: warning, notice: notice,
+                warnsOfNamedSpecialFiles: true, adjustWalk: adjust, report: report
+            ).run()
         }
+    }
+
+    /// Said of a file whose output an interrupted run had already written in full.
+    static func completedNotice(verb: String) -> String {
+        "already \(verb) by an interrupted run (the output holds exactly its content); finished: original removed"
     }
 
     static let timestampWarning = "warning: file timestamp out of range for gzip format"
 
-    /// `sweep: 12 files compressed, 1.07 GB -> 170 MB (6.29x), 2.10 s, 510 MB/s` on standard error.
+    /// `sweep: 12 files compressed, 1.07 GB -> 170 MB (6.29x), 2.10 s, 510 MB/s read` on standard error.
     static func report(_ summary: RunSummary, seconds: Double, input: Int64, output: Int64, verb: String) {
         guard summary.files > 0 else { return }
         func megabytes(_ bytes: Int64) -> String { String(format2(Double(bytes) / 1_000_000)) + " MB" }
         let ratio = output > 0 && verb == "compressed" ? " (\(format2(Double(input) / Double(output)))x)" : ""
         let rate = seconds > 0 ? format2(Double(input) / 1_000_000 / seconds) : "-"
         let arrow = verb == "tested" ? "" : " -> \(megabytes(output))"
-        Console.message("\(summary.files) file\(summary.files == 1 ? "" : "s") \(verb), \(megabytes(input))\(arrow)\(ratio), \(format2(seconds)) s, \(rate) MB/s")
+        Console.message("\(summary.files) file\(summary.files == 1 ? "" : "s") \(verb), \(megabytes(input))\(arrow)\(ratio), \(format2(seconds)) s, \(rate) MB/s read")
     }
 
     private static func format2(_ value: Double) -> String {
@@ -142,8 +151,11 @@ enum CompressionLevel: Int, EnumerableFlag {
         .customShort(Character(String(value.rawValue)))
     }
 
+    /// One help line for the nine flags: -1 shows it, -2 … -9 are hidden.
     static func help(for value: CompressionLevel) -> ArgumentHelp? {
-        value == .one ? "Compression level 1 (fastest) to 9 (best); default 6." : nil
+        value == .one
+            ? ArgumentHelp("Compression level: -1 (fastest) … -9 (best); default -6.")
+            : ArgumentHelp(visibility: .hidden)
     }
 }
 

@@ -14,7 +14,7 @@ struct ListCommand: ParsableCommand, ProcessingCommand {
         abstract: "List the files the other commands would process, in walk order; read nothing.",
         discussion: """
             A dry run for filters: what `sweep gzip --older-than 7d` would compress, or what \
-            `--include`/`--exclude` select. Names are printed byte-exact, one per line (NUL with -0).
+            `--include`/`--exclude` select. Names are printed byte-exact, one per line (NUL with -z).
 
             Examples:
               sweep list --older-than 7d --exclude '*.gz' /var/log/app
@@ -24,22 +24,15 @@ struct ListCommand: ParsableCommand, ProcessingCommand {
     @Flag(name: [.short, .customLong("zero")], help: "End each name with NUL instead of a newline.")
     var zero = false
 
-    @Option(name: .customLong("older-than"), help: ArgumentHelp("Only files last modified longer ago than DUR: 7d, 12h, 30m, 90s.", valueName: "DUR"))
-    var olderThan: String?
+    @OptionGroup var age: AgeOption
 
     @OptionGroup var common: CommonOptions
 
     @Argument(help: "Files and directories (default: .).")
     var paths: [String] = []
 
-    mutating func validate() throws {
-        if let olderThan, AgeThreshold(olderThan) == nil {
-            throw ValidationError("--older-than takes a duration such as 7d, 12h, 30m, 90s or 1d12h, not '\(olderThan)'")
-        }
-    }
-
     func execute() async throws {
-        let cutoff = olderThan.flatMap(AgeThreshold.init)?.cutoff(from: .now)
+        let cutoff = age.cutoff
         let walker = common.walker(paths: paths) { options in
             var options = options
             options.statFiles = false

@@ -293,7 +293,9 @@ struct CustomStageTests {
         #expect(summary.files == 2)
         #expect(summary.failures == 1)
         if case .failed(let error) = outcomes[bad] {
-            #expect(error.reason == .stageFailed("refused byte 0"))
+            // The stage's own error comes back as thrown, not flattened to text.
+            #expect((error.cause as? ByteHistogram.Refused)?.byte == 0)
+            #expect(error.message == "refused byte 0")
             #expect(error.path.string == bad)
         } else {
             Issue.record("expected \(bad) to fail, got \(String(describing: outcomes[bad]))")

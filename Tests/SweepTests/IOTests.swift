@@ -261,7 +261,8 @@ struct IOTests {
         let reader = backend.reader(chunkSize: 4096)
         defer { reader.shutdown() }
         let result = await Self.readOne(reader, FileEntry(path: FilePath(bytes: path)), consumer)
-        #expect(result.failure?.reason == .stageFailed("refused"))
+        #expect(result.failure?.cause is Refused)
+        #expect(result.failure?.message == "refused")
         #expect(log.abandons.load(ordering: .relaxed) == 1)
     }
 

@@ -174,9 +174,9 @@ struct PipelineTests {
         }
         #expect(descriptions == [
             "ok 4",
-            "failed \(FileError.Reason.stageFailed("refusing 2-bad-open"))",
-            "failed \(FileError.Reason.stageFailed("poison"))",
-            "failed \(FileError.Reason.stageFailed("cannot finish"))",
+            "failed refusing 2-bad-open",
+            "failed poison",
+            "failed cannot finish",
             "ok 9",
         ])
         #expect(summary.files == 2)

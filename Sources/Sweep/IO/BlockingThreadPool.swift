@@ -15,8 +15,7 @@ import Darwin
 package final class BlockingThreadPool: @unchecked Sendable {
     package typealias Job = (UnsafeMutableRawBufferPointer) -> Void
 
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private let lock = ConditionLock()
     /// Taken jobs are set to nil at once, releasing what they captured (a block of data to
     /// compress); the array is compacted as the head advances.
     private var jobs: [Job?] = []
@@ -24,12 +23,14 @@ package final class BlockingThreadPool: @unchecked Sendable {
     private var stopping = false
     private var threads: [pthread_t] = []
     private let bufferSize: Int
+    /// Set when not even one thread could be started (a pid limit): jobs then run on the caller.
+    private var inlineBuffer: UnsafeMutableRawBufferPointer?
 
-    /// Starts `threadCount` threads, each with a buffer of `bufferSize` bytes.
+    /// Starts up to `threadCount` threads, each with a buffer of `bufferSize` bytes. Where the
+    /// system refuses a thread (`ulimit -u`, a container's pid limit), the pool keeps the ones it
+    /// got; ``startedThreads`` says how many.
     package init(threadCount: Int, bufferSize: Int) {
         self.bufferSize = bufferSize
-        pthread_mutex_init(mutex, nil)
-        pthread_cond_init(condition, nil)
         for _ in 0..<max(1, threadCount) {
             var thread = pthread_t()
             let context = Unmanaged.passRetained(self).toOpaque()
@@ -38,17 +39,23 @@ package final class BlockingThreadPool: @unchecked Sendable {
                 pool.workLoop()
                 return nil
             }, context)
-            precondition(result == 0, "pthread_create failed: \(result)")
+            guard result == 0 else {
+                Unmanaged<BlockingThreadPool>.fromOpaque(context).release()
+                break
+            }
             threads.append(thread)
+        }
+        if threads.isEmpty {
+            inlineBuffer = .allocate(byteCount: max(bufferSize, 1), alignment: 4096)
         }
     }
 
     deinit {
-        pthread_cond_destroy(condition)
-        pthread_mutex_destroy(mutex)
-        condition.deallocate()
-        mutex.deallocate()
+        inlineBuffer?.deallocate()
     }
+
+    /// How many threads the pool has (0: jobs run on the caller's thread).
+    package var startedThreads: Int { lock.withLock { threads.count } }
 
     /// Runs `work` on one of the pool's threads with that thread's buffer, and returns its result.
     package func run<Result: Sendable>(
@@ -66,19 +73,27 @@ package final class BlockingThreadPool: @unchecked Sendable {
     }
 
     private func submit(_ job: @escaping Job) {
-        pthread_mutex_lock(mutex)
-        precondition(!stopping, "job submitted to a stopped BlockingThreadPool")
-        jobs.append(job)
-        pthread_cond_signal(condition)
-        pthread_mutex_unlock(mutex)
+        if let inlineBuffer {
+            // No thread could be started: degrade to running on the caller rather than failing.
+            lock.withLock { job(inlineBuffer) }
+            return
+        }
+        lock.withLock {
+            precondition(!stopping, "job submitted to a stopped BlockingThreadPool")
+            jobs.append(job)
+            lock.signal()
+        }
     }
 
     /// Lets the threads finish the queued jobs, then waits for them to exit.
     package func shutdown() {
-        pthread_mutex_lock(mutex)
-        stopping = true
-        pthread_cond_broadcast(condition)
-        pthread_mutex_unlock(mutex)
+        let threads = lock.withLock {
+            stopping = true
+            lock.broadcast()
+            let started = self.threads
+            self.threads = []
+            return started
+        }
         for thread in threads {
             // The last reference to the pool may be dropped by a job on one of its own threads; that
             // thread cannot join itself, so it is detached and exits on its own.
@@ -88,7 +103,6 @@ package final class BlockingThreadPool: @unchecked Sendable {
                 pthread_join(thread, nil)
             }
         }
-        threads = []
     }
 
     private func workLoop() {
@@ -100,22 +114,19 @@ package final class BlockingThreadPool: @unchecked Sendable {
     }
 
     private func nextJob() -> Job? {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        while jobsHead == jobs.count {
-            if stopping { return nil }
-            pthread_cond_wait(condition, mutex)
+        lock.withLock(when: { jobsHead < jobs.count || stopping }) { () -> Job? in
+            guard jobsHead < jobs.count else { return nil }
+            let job = jobs[jobsHead]
+            jobs[jobsHead] = nil
+            jobsHead += 1
+            if jobsHead == jobs.count {
+                jobs.removeAll(keepingCapacity: true)
+                jobsHead = 0
+            } else if jobsHead >= 64 && jobsHead * 2 >= jobs.count {
+                jobs.removeFirst(jobsHead)
+                jobsHead = 0
+            }
+            return job
         }
-        let job = jobs[jobsHead]
-        jobs[jobsHead] = nil
-        jobsHead += 1
-        if jobsHead == jobs.count {
-            jobs.removeAll(keepingCapacity: true)
-            jobsHead = 0
-        } else if jobsHead >= 64 && jobsHead * 2 >= jobs.count {
-            jobs.removeFirst(jobsHead)
-            jobsHead = 0
-        }
-        return job
     }
 }

@@ -11,7 +11,7 @@ package struct ConsumerRun<State, Output: Sendable> {
         _ consumer: ChunkConsumer<State, Output>, on file: OpenedFile
     ) -> Result<ConsumerRun, FileError> {
         do {
-            let state = try consumer.start(file.entry)
+            let state = try consumer.start(file.entryForStage)
             return .success(ConsumerRun(consumer: consumer, file: file, state: state))
         } catch {
             file.close()

@@ -4,14 +4,17 @@ import SystemPackage
 import Glibc
 #elseif canImport(Musl)
 import Musl
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// A file opened for reading, with the status it had when opened, so that a change during the read
 /// (a writer appending, a truncation, a replacement) is caught instead of producing a wrong result.
+///
+/// A file the walk found is opened through the directory the walk holds, with `O_NOFOLLOW` and
+/// `O_NONBLOCK`, and read only if `fstat` says it is a regular file and still the one the walk saw:
+/// a link or a FIFO swapped in after the walk is refused, never followed or waited on.
 package struct OpenedFile {
     package let descriptor: CInt
+    /// The entry with the status `fstat` gave at open.
     package let entry: FileEntry
     /// Whether positional reads work (a regular file); standard input may be a pipe.
     package let isSeekable: Bool
@@ -27,57 +30,66 @@ package struct OpenedFile {
             if seekable { updated.status = FileStatus(info) }
             return .success(OpenedFile(descriptor: STDIN_FILENO, entry: updated, isSeekable: seekable, ownsDescriptor: false))
         }
-        var descriptor = entry.path.withPlatformString { Glibc.open($0, O_RDONLY | O_CLOEXEC) }
-        if descriptor < 0 && errno == ENAMETOOLONG {
-            // A walk can reach paths longer than PATH_MAX; open them a directory at a time.
-            descriptor = openComponentwise(entry.path.bytes)
+        let file: FileDescriptor
+        let status: FileStatus
+        do {
+            if let location = entry.location {
+                file = try location.directory.openForReading(location.name, followingLinks: entry.followsLink)
+            } else {
+                file = try openNamed(entry.path)
+            }
+            status = try file.status()
+        } catch {
+            return .failure(FileError(path: entry.path, reason: .system(error)))
         }
-        guard descriptor >= 0 else { return .failure(.lastSystemError(entry.path)) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else {
-            let error = FileError.lastSystemError(entry.path)
-            Glibc.close(descriptor)
-            return .failure(error)
+        func refuse(_ reason: FileError.Reason) -> Result<OpenedFile, FileError> {
+            try? file.close()
+            return .failure(FileError(path: entry.path, reason: reason))
         }
-        let status = FileStatus(info)
+        if status.isDirectory { return refuse(.system(.isDirectory)) }
+        // A file the walk listed must still be a regular file; a path named directly (a manifest
+        // line, a root) may also be a character device such as /dev/null, as sha256sum reads it.
+        let isCharacterDevice = status.mode & UInt32(S_IFMT) == UInt32(S_IFCHR)
+        if !status.isRegularFile && !(entry.location == nil && isCharacterDevice) {
+            return refuse(.notARegularFile(kind: status.kindDescription))
+        }
         if let expected = entry.status, expected.identity != status.identity {
-            Glibc.close(descriptor)
-            return .failure(FileError(path: entry.path, reason: .changedWhileReading))
-        }
-        if status.isDirectory {
-            Glibc.close(descriptor)
-            return .failure(FileError(path: entry.path, reason: .system(.isDirectory)))
+            return refuse(.changedWhileReading)
         }
         var opened = entry
         opened.status = status
         if status.isRegularFile && status.size > 1 << 20 {
-            _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_SEQUENTIAL)
+            _ = posix_fadvise(file.rawValue, 0, 0, POSIX_FADV_SEQUENTIAL)
         }
-        return .success(OpenedFile(descriptor: descriptor, entry: opened, isSeekable: status.isRegularFile, ownsDescriptor: true))
+        return .success(OpenedFile(descriptor: file.rawValue, entry: opened, isSeekable: status.isRegularFile, ownsDescriptor: true))
     }
 
-    /// Opens `path` by `openat` from directory to directory, so that no single call sees more than
-    /// one component: the way to reach a file whose path exceeds PATH_MAX. Returns -1 with `errno`
-    /// set on failure.
-    private static func openComponentwise(_ path: [UInt8]) -> CInt {
-        var components = path.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true)
-        guard let last = components.popLast() else { return -1 }
-        var directory = path.first == UInt8(ascii: "/") ? Glibc.open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : AT_FDCWD
-        for component in components {
-            let next = Array(component).withCString { openat(directory, $0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
-            let code = errno
-            if directory != AT_FDCWD { Glibc.close(directory) }
-            guard next >= 0 else {
-                errno = code
-                return -1
-            }
-            directory = next
-        }
-        let file = Array(last).withCString { openat(directory, $0, O_RDONLY | O_CLOEXEC) }
-        let code = errno
-        if directory != AT_FDCWD { Glibc.close(directory) }
-        errno = code
-        return file
+    /// Opens a path given directly (not found by a walk), following links as a root is followed;
+    /// a path beyond `PATH_MAX` through its directory, opened a component at a time.
+    private static func openNamed(_ path: FilePath) throws(Errno) -> FileDescriptor {
+        let descriptor = path.withPlatformString { Glibc.open($0, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK) }
+        if descriptor >= 0 { return FileDescriptor(rawValue: descriptor) }
+        let code = Errno(rawValue: errno)
+        // A component longer than NAME_MAX can never be opened: say so without copying the path.
+        guard code == .fileNameTooLong, !path.hasOverlongComponent else { throw code }
+        let (directory, name) = try DirectoryHandle.openParent(of: path)
+        return try directory.openForReading(name, followingLinks: true)
+    }
+
+    /// The entry as a stage sees it: with its status and the open descriptor, so that the stage acts
+    /// on the very file that is read.
+    package var entryForStage: FileEntry {
+        var stageEntry = entry
+        if !entry.isStandardInput { stageEntry.openDescriptor = FileDescriptor(rawValue: descriptor) }
+        return stageEntry
+    }
+
+    /// The size the read should stop at, or `nil` to read to the end: a file that says it is empty
+    /// (procfs) or one page long (sysfs) may hold something else, so those are read until `read`
+    /// says there is no more.
+    package var expectedSize: Int64? {
+        guard isSeekable, let size = entry.status?.size, size != 0, size != 4096 else { return nil }
+        return size
     }
 
     /// Checks, after the last byte was read, that the file is still what it was when opened.
@@ -86,7 +98,12 @@ package struct OpenedFile {
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { return .lastSystemError(entry.path) }
         let after = FileStatus(info)
-        if after.size != before.size || bytesRead != before.size || after.modificationTime != before.modificationTime {
+        if after.identity != before.identity || after.size != before.size || after.modificationTime != before.modificationTime {
+            return FileError(path: entry.path, reason: .changedWhileReading)
+        }
+        // The same size and time, yet a different length read: a pseudo file (procfs, sysfs) whose
+        // size is a placeholder, read to its end; on a real file system, a truncation and regrowth.
+        if bytesRead != before.size && !SystemInfo.isPseudoFileSystem(descriptor) {
             return FileError(path: entry.path, reason: .changedWhileReading)
         }
         return nil

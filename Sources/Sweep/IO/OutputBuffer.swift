@@ -1,3 +1,5 @@
+import SystemPackage
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -36,30 +38,17 @@ package struct OutputBuffer: ~Copyable {
         if bytes.count >= capacity { try flush() }
     }
 
-    /// Writes out everything buffered.
+    /// Writes out everything buffered, retrying short writes and EINTR.
     package mutating func flush() throws(WriteError) {
-        defer { bytes.removeAll(keepingCapacity: true) }
-        let failure: WriteError? = bytes.withUnsafeBytes { raw in
-            do throws(WriteError) {
-                try OutputBuffer.writeAll(descriptor, raw)
-                return nil
-            } catch {
-                return error
-            }
+        defer {
+            // One very long line (a name of megabytes) must not keep its memory for the rest of the run.
+            bytes.removeAll(keepingCapacity: bytes.capacity <= 4 * capacity)
+            if bytes.capacity < capacity { bytes.reserveCapacity(capacity) }
         }
-        if let failure { throw failure }
-    }
-
-    /// Writes every byte, retrying short writes and EINTR.
-    package static func writeAll(_ descriptor: CInt, _ raw: UnsafeRawBufferPointer) throws(WriteError) {
-        var offset = 0
-        while offset < raw.count {
-            let written = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw WriteError(errno: errno)
-            }
-            offset += written
+        do {
+            _ = try FileDescriptor(rawValue: descriptor).writeAll(bytes)
+        } catch {
+            throw WriteError(errno: (error as? Errno)?.rawValue ?? EIO)
         }
     }
 }

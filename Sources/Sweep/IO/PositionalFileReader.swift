@@ -59,7 +59,7 @@ package struct PositionalFileReader: FileReader {
         }
         // The size at open is where the read stops: the fstat in complete() then catches a file that
         // grew meanwhile, and a small file costs one pread instead of two.
-        let expectedSize = file.isSeekable ? file.entry.status?.size : nil
+        let expectedSize = file.expectedSize
         while run.bytesRead != expectedSize {
             if isCancelled() { return .failure(run.fail(FileError(path: entry.path, reason: .system(.canceled)))) }
             // A pipe or terminal may block for ever: wait for it in short polls, so that Ctrl-C is

@@ -18,14 +18,14 @@ package struct ReaderSelection: Sendable {
     /// the pool may queue work ahead for it without exceeding the concurrency.
     package let boundsConcurrency: Bool
 
-    package init(_ options: PipelineOptions) {
-        let threads = max(1, options.concurrency)
-        switch options.io {
+    /// The reader for `backend`, reading up to `concurrency` files at once in chunks of `chunkSize`.
+    package init(backend: IOBackend, concurrency: Int, chunkSize: Int) {
+        switch backend {
         case .dispatch:
-            reader = .dispatch(DispatchFileReader(chunkSize: options.chunkSize))
+            reader = .dispatch(DispatchFileReader(chunkSize: chunkSize))
             boundsConcurrency = false
         case .pread, .auto:
-            reader = .pread(PositionalFileReader(threadCount: threads, chunkSize: options.chunkSize))
+            reader = .pread(PositionalFileReader(threadCount: max(1, concurrency), chunkSize: chunkSize))
             boundsConcurrency = true
         }
     }

@@ -70,40 +70,31 @@ public struct ManifestVerifier: Sendable {
         _ source: Source, _ body: (CheckVerdict) async throws -> Void
     ) async throws -> CheckSummary {
         let lines = try ManifestLines(source: source, algorithm: algorithm, nulSeparated: nulSeparated)
-        let reader = ReaderSelection(options)
-        defer { reader.shutdown() }
-        let cancelled = CancellationFlag()
         let ignoreMissing = self.ignoreMissing
         let decompressMissing = self.decompressMissing
         var summary = CheckSummary()
-        try await withTaskCancellationHandler {
-            try await OrderedWorkPool(options, reader: reader).run(
-                lines.stream(),
-                immediate: { item -> CheckVerdict?? in
-                    switch item.line {
-                    case .entry: return nil
-                    case .comment, .empty: return .some(nil)
-                    case .improperlyFormatted:
-                        return .some(CheckVerdict(lineNumber: item.number, outcome: .improperlyFormatted))
-                    }
-                },
-                // Sizes are unknown until opened: a few files per batch still saves most hand-offs,
-                // while one large file delays only a few neighbours.
-                cost: { _ in max(1, options.batchBytes / 8) },
-                work: { items in
-                    await Self.check(items, reader: reader, ignoreMissing: ignoreMissing, decompressMissing: decompressMissing, cancelled: cancelled)
-                        .map { .done($0) }
-                },
-                stop: { cancelled.isSet },
-                deliver: { verdict in
-                    guard let verdict else { return }
-                    summary.record(verdict)
-                    try await body(verdict)
-                })
-        } onCancel: {
-            cancelled.set()
-        }
-        if cancelled.isSet { throw CancellationError() }
+        try await ReadScheduler(options: options).run(
+            lines.stream(),
+            immediate: { item -> CheckVerdict?? in
+                switch item.line {
+                case .entry: return nil
+                case .comment, .empty: return .some(nil)
+                case .improperlyFormatted:
+                    return .some(CheckVerdict(lineNumber: item.number, outcome: .improperlyFormatted))
+                }
+            },
+            // Sizes are unknown until opened: a few files per batch still saves most hand-offs,
+            // while one large file delays only a few neighbours.
+            cost: { _ in max(1, options.batchBytes / 8) },
+            read: { items, reader, cancelled in
+                await Self.check(items, reader: reader, ignoreMissing: ignoreMissing, decompressMissing: decompressMissing, cancelled: cancelled)
+                    .map { .done($0) }
+            },
+            deliver: { verdict in
+                guard let verdict else { return }
+                summary.record(verdict)
+                try await body(verdict)
+            })
         if let error = lines.readError { throw error }
         return summary
     }
@@ -127,7 +118,7 @@ public struct ManifestVerifier: Sendable {
             if !missing.isEmpty {
                 let retries = missing.map { index in
                     ReadRequest(FileEntry(path: FilePath(bytes: entries[index].path + Array(".gz".utf8))),
-                                into: Self.decompressingConsumer(entries[index].expected.algorithm))
+                                into: Pipeline(stage: DecompressedStage(DigestStage(entries[index].expected.algorithm))).makeConsumer())
                 }
                 let retried = await reader.read(retries, isCancelled: { cancelled.isSet }).map { $0! }
                 for (index, result) in zip(missing, retried) {
@@ -149,139 +140,6 @@ public struct ManifestVerifier: Sendable {
                 }
                 return CheckVerdict(lineNumber: item.number, outcome: .unreadable(entry, error))
             }
-        }
-    }
-}
-
-extension ManifestVerifier {
-    /// Decodes gzip chunks straight into a checksum: nothing decompressed touches the disk.
-    static func decompressingConsumer(_ algorithm: DigestAlgorithm) -> ChunkConsumer<(GzipDecoder, DigestStage.Processor), Digest> {
-        ChunkConsumer(
-            start: { _ in (GzipDecoder(), DigestStage(algorithm).makeProcessor(for: .standardInput)) },
-            consume: { state, chunk in
-                do {
-                    try state.0.feed(chunk) { state.1.update($0) }
-                } catch let error as GzipDecodingError {
-                    throw FileError(path: "-", reason: .invalidData(error.description))
-                }
-            },
-            finish: { state in
-                do {
-                    try state.0.finish()
-                } catch let error as GzipDecodingError {
-                    throw FileError(path: "-", reason: .invalidData(error.description))
-                }
-                return state.1.finish()
-            },
-            abandon: { _ in })
-    }
-}
-
-/// The verdict on one manifest line.
-public struct CheckVerdict: Sendable {
-    /// What was found.
-    public enum Outcome: Sendable {
-        /// The file's checksum matched.
-        case matched(ManifestEntry)
-        /// The file's checksum differs.
-        case mismatched(ManifestEntry, actual: Digest)
-        /// The file could not be opened or read (missing, a directory, no permission).
-        case unreadable(ManifestEntry, FileError)
-        /// The file is missing and `ignoreMissing` was set.
-        case missingIgnored(ManifestEntry)
-        /// The line is not a checksum line coreutils would accept.
-        case improperlyFormatted
-    }
-
-    /// The line's number in the manifest, from 1.
-    public var lineNumber: Int
-    /// What was found.
-    public var outcome: Outcome
-}
-
-/// The counts `sha256sum -c` reports at the end of a manifest, and the exit status they imply.
-public struct CheckSummary: Sendable, Hashable {
-    /// Lines that were valid checksum lines.
-    public var properlyFormatted = 0
-    /// Lines that were not.
-    public var improperlyFormatted = 0
-    /// Files whose checksum matched.
-    public var matched = 0
-    /// Files whose checksum differed.
-    public var mismatched = 0
-    /// Files that could not be read.
-    public var unreadable = 0
-    /// Missing files skipped under `ignoreMissing`.
-    public var missingIgnored = 0
-
-    /// Empty counts.
-    public init() {}
-
-    /// Counts one verdict.
-    public mutating func record(_ verdict: CheckVerdict) {
-        switch verdict.outcome {
-        case .matched: properlyFormatted += 1; matched += 1
-        case .mismatched: properlyFormatted += 1; mismatched += 1
-        case .unreadable: properlyFormatted += 1; unreadable += 1
-        case .missingIgnored: properlyFormatted += 1; missingIgnored += 1
-        case .improperlyFormatted: improperlyFormatted += 1
-        }
-    }
-
-    /// Whether `sha256sum -c` would exit 0 for this manifest.
-    public func succeeded(strict: Bool, ignoreMissing: Bool) -> Bool {
-        properlyFormatted > 0 && mismatched == 0 && unreadable == 0
-            && (!strict || improperlyFormatted == 0) && (!ignoreMissing || matched + mismatched > 0)
-    }
-}
-
-/// A manifest's lines, numbered and parsed, read lazily as the verification pulls them.
-final class ManifestLines: @unchecked Sendable {
-    struct Item: Sendable {
-        var number: Int
-        var line: ManifestLine
-    }
-
-    private let source: ManifestVerifier.Source
-    private let descriptor: CInt
-    private var reader: DelimitedRecordReader
-    private var parser: ChecksumManifestParser
-    private var number = 0
-    /// Set if reading the manifest failed part-way; the lines before it are still verified.
-    private(set) var readError: FileError?
-
-    init(source: ManifestVerifier.Source, algorithm: DigestAlgorithm?, nulSeparated: Bool) throws(FileError) {
-        self.source = source
-        switch source {
-        case .standardInput:
-            descriptor = STDIN_FILENO
-        case .file(let path):
-            descriptor = path.withPlatformString { open($0, O_RDONLY | O_CLOEXEC) }
-            guard descriptor >= 0 else { throw FileError.lastSystemError(path) }
-        }
-        reader = DelimitedRecordReader(fileDescriptor: descriptor, delimiter: nulSeparated ? 0 : UInt8(ascii: "\n"))
-        parser = ChecksumManifestParser(algorithm: algorithm, readingStandardInput: source == .standardInput)
-        parser.stripsTrailingCarriageReturn = !nulSeparated
-    }
-
-    deinit {
-        if source != .standardInput { close(descriptor) }
-    }
-
-    /// `AsyncStream(unfolding:)` awaits each call before the next, so the state is never shared.
-    func stream() -> AsyncStream<Item> {
-        AsyncStream(unfolding: { self.next() })
-    }
-
-    private func next() -> Item? {
-        guard readError == nil else { return nil }
-        do {
-            guard let record = try reader.next() else { return nil }
-            number += 1
-            return Item(number: number, line: parser.parse(record))
-        } catch {
-            readError = FileError(path: FilePath(bytes: source.displayName), reason: .system(Errno(rawValue: error.errno)))
-            return nil
         }
     }
 }

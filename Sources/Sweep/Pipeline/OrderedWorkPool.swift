@@ -6,12 +6,6 @@
 /// `maxBatchCount` items), so that a tree of tiny files pays one hand-off per batch, not per file.
 /// Items that need no work (a walk failure, an improperly formatted manifest line) pass through
 /// `immediate` and keep their place in the order.
-/// What a unit of work says of each of its items: done, or to be tried again in a unit of its own.
-package enum WorkOutcome<Result: Sendable>: Sendable {
-    case done(Result)
-    case retryAlone
-}
-
 package struct OrderedWorkPool: Sendable {
     package var concurrency: Int
     package var window: Int
@@ -26,14 +20,6 @@ package struct OrderedWorkPool: Sendable {
         self.window = max(window, self.concurrency)
         self.ordering = ordering
         self.batchBudget = max(0, batchBudget)
-    }
-
-    package init(_ options: PipelineOptions, reader: ReaderSelection) {
-        self.init(
-            concurrency: options.concurrency, window: options.effectiveReorderWindow,
-            ordering: options.ordering, batchBudget: options.batchBytes)
-        // A second batch per reading thread keeps it busy while this task walks and delivers.
-        queueAhead = reader.boundsConcurrency && batchBudget > 0 ? 2 : 1
     }
 
     /// Runs `work` over `items`; `cost` weighs an item for batching (a file's size); `stop` is

@@ -1,4 +1,3 @@
-import Synchronization
 import SystemPackage
 
 /// Runs a ``Stage`` over many files: a bounded pool of workers reads each file once, feeds its bytes
@@ -65,14 +64,37 @@ public struct Pipeline<S: Stage>: Sendable {
     public func run<Events: AsyncSequence<WalkEvent, Never>>(
         _ events: Events, _ body: (FileResult<S.Output>) async throws -> Void
     ) async throws -> RunSummary {
-        let reader = ReaderSelection(options)
-        defer { reader.shutdown() }
-        let cancelled = CancellationFlag()
-        return try await withTaskCancellationHandler {
-            try await schedule(events, reader: reader, cancelled: cancelled, body)
-        } onCancel: {
-            cancelled.set()
-        }
+        var summary = RunSummary()
+        let stageName = stage.name
+        let consumer = makeConsumer()
+        let batchBytes = options.batchBytes
+        try await ReadScheduler(options: options).run(
+            events,
+            immediate: { event -> FileResult<S.Output>? in
+                switch event {
+                case .file: nil
+                case .failure(let error): FileResult(entry: FileEntry(path: error.path), bytesRead: 0, outcome: .failed(error))
+                case .skipped(let path, let reason): FileResult(entry: FileEntry(path: path), bytesRead: 0, outcome: .skipped(reason))
+                }
+            },
+            cost: { event in
+                guard case .file(let entry) = event else { return 0 }
+                // A file of unknown size (a bare path, or a walk without stat) counts as a sixteenth
+                // of a batch: small files still share hand-offs, and a large one delays few others.
+                return entry.status.map { Int(clamping: $0.size) } ?? max(1, batchBytes / 16)
+            },
+            read: { events, reader, cancelled in
+                let entries = events.map { event -> FileEntry in
+                    guard case .file(let entry) = event else { preconditionFailure("only files are worked on") }
+                    return entry
+                }
+                return await Self.process(entries, reader: reader, consumer: consumer, batchBytes: batchBytes, cancelled: cancelled)
+            },
+            deliver: { result in
+                summary.record(result, stageName: stageName)
+                try await body(result)
+            })
+        return summary
     }
 
     /// The results of processing `paths`, as an async sequence: iterate it to drive the work; stop
@@ -99,48 +121,6 @@ public struct Pipeline<S: Stage>: Sendable {
         return FileResults { send in
             try await pipeline.run(walking: roots, walkOptions: walkOptions) { try await send($0) }
         }
-    }
-
-    private func schedule<Events: AsyncSequence<WalkEvent, Never>>(
-        _ events: Events, reader: ReaderSelection, cancelled: CancellationFlag,
-        _ body: (FileResult<S.Output>) async throws -> Void
-    ) async throws -> RunSummary {
-        var summary = RunSummary()
-        let stageName = stage.name
-        let consumer = makeConsumer()
-        let batchBytes = options.batchBytes
-        try await OrderedWorkPool(options, reader: reader).run(
-            events,
-            immediate: { event -> FileResult<S.Output>? in
-                switch event {
-                case .file: nil
-                case .failure(let error): FileResult(entry: FileEntry(path: error.path), bytesRead: 0, outcome: .failed(error))
-                case .skipped(let path, let reason): FileResult(entry: FileEntry(path: path), bytesRead: 0, outcome: .skipped(reason))
-                }
-            },
-            cost: { event in
-                guard case .file(let entry) = event else { return 0 }
-                // A file of unknown size (a bare path, or a walk without stat) counts as a sixteenth
-                // of a batch: small files still share hand-offs, and a large one delays few others.
-                return entry.status.map { Int(clamping: $0.size) } ?? max(1, options.batchBytes / 16)
-            },
-            work: { events in
-                let entries = events.map { event -> FileEntry in
-                    guard case .file(let entry) = event else { preconditionFailure("only files are worked on") }
-                    return entry
-                }
-                return await Self.process(
-                    entries, reader: reader, consumer: consumer, batchBytes: batchBytes, cancelled: cancelled)
-            },
-            stop: { cancelled.isSet },
-            deliver: { result in
-                // Once cancelled, what is still in flight ends as ECANCELED: not results to report.
-                guard !cancelled.isSet else { return }
-                summary.record(result, stageName: stageName)
-                try await body(result)
-            })
-        if cancelled.isSet { throw CancellationError() }
-        return summary
     }
 
     package func makeConsumer() -> ChunkConsumer<S.Processor, S.Output> {
@@ -172,15 +152,4 @@ public struct Pipeline<S: Stage>: Sendable {
             }
         }
     }
-}
-
-/// Set once when the run is cancelled; read by the readers between chunks.
-package final class CancellationFlag: Sendable {
-    private let flag = Atomic<Bool>(false)
-
-    package init() {}
-
-    package func set() { flag.store(true, ordering: .relaxed) }
-
-    package var isSet: Bool { flag.load(ordering: .relaxed) }
 }

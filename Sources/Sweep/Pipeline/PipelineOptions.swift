@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// How a ``Pipeline`` runs: how many files at once, in what order results come, how bytes are read.
 ///
 /// ```swift
@@ -34,15 +26,7 @@ public struct PipelineOptions: Sendable {
     public init() {}
 
     /// The number of processors online.
-    public static var processorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+    public static var processorCount: Int { SystemInfo.processorCount }
 
-    var effectiveReorderWindow: Int { max(reorderWindow ?? (concurrency * 8 + 64), concurrency) }
-}
-
-/// The order in which a ``Pipeline`` delivers results.
-public enum ResultOrdering: Sendable {
-    /// The order of the input (the walk order): output is identical whatever the concurrency.
-    case input
-    /// As files finish: lowest latency, order varies between runs.
-    case completion
+    package var effectiveReorderWindow: Int { max(reorderWindow ?? (concurrency * 8 + 64), concurrency) }
 }

@@ -10,7 +10,7 @@ public enum BuiltinStages {
 
     /// The built-in stage called `name`. `gzip` keeps the originals here (it writes `FILE.gz` beside
     /// each); ``GzipStage`` itself can replace them.
-    public static func stage(named name: String, concurrency: Int = PipelineOptions.processorCount) throws(UnknownStageError) -> any Stage {
+    public static func stage(named name: String, concurrency: Int? = nil) throws(UnknownStageError) -> any Stage {
         if name == "lines" { return LineCountStage() }
         if name == "gzip" { return GzipStage(options: .init(keepOriginal: true), threadCount: concurrency) }
         if let algorithm = DigestAlgorithm(rawValue: name) { return DigestStage(algorithm) }

@@ -1,19 +1,17 @@
+import Crypto
 import CZlib
 import SystemPackage
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
-/// Compresses each file into `FILE.gz` beside it, as `gzip` does, and crash-safely.
+/// Compresses each file into `FILE.gz` beside it, as `gzip` does, crash-safely and safely on a tree
+/// that other users can write.
 ///
 /// The output is one gzip member that `gzip -d`, `zcat` and `pigz -d` read, with the original's base
 /// name and mtime in its header; the `.gz` gets the original's permissions, times and (as root) owner.
-/// It is written to a temporary file, `fsync`ed and renamed into place, and only then is the original
-/// removed (unless ``Options/keepOriginal``). If the file changed while it was read, or anything
-/// fails, the original stays as it was and nothing is left under the final name.
+/// It is written as an unnamed file in the original's directory, made durable, and only then given
+/// its name — never over an existing one without ``Options/force``. The original is then removed
+/// (unless ``Options/keepOriginal``) only if it is still the file that was read, unchanged, and open
+/// in no other process (see the README's "Safety"); otherwise it is kept, with a warning. Everything
+/// goes through the directory the walk opened, never a path name.
 ///
 /// Files of 1 MiB or more are compressed in 128 KiB blocks on shared threads, pigz's way, so one
 /// large log keeps every core busy; smaller ones are compressed whole, many at once.
@@ -31,7 +29,7 @@ public struct GzipStage: Stage {
         public var level: Int
         /// Keep the original (`-k`).
         public var keepOriginal: Bool
-        /// Overwrite an existing `.gz` and compress files with other hard links (`-f`).
+        /// Overwrite an existing `.gz` and compress files with other hard links or set-id bits (`-f`).
         public var force: Bool
 
         /// Options for `level`, keeping or removing originals, forcing or not.
@@ -49,71 +47,55 @@ public struct GzipStage: Stage {
     /// Files at least this large are compressed in parallel blocks.
     static let parallelThreshold: Int64 = 1 << 20
 
-    /// A stage compressing with `options`, on `threadCount` shared compression threads (use the
-    /// pipeline's concurrency, so that large and small files share one budget).
-    public init(options: Options = Options(), threadCount: Int = PipelineOptions.processorCount) {
+    /// A stage compressing with `options`, on `threadCount` shared compression threads (by default
+    /// one per processor; pass the pipeline's concurrency, so that large and small files share one budget).
+    public init(options: Options = Options(), threadCount: Int? = nil) {
         self.options = options
-        self.threads = CompressionThreads(count: max(1, threadCount))
+        self.threads = CompressionThreads(count: max(1, threadCount ?? SystemInfo.processorCount))
     }
 
     public var name: String { "gzip" }
 
-    /// What the walk should list for compression: everything but `.gz` files (as `gzip -r`) and
-    /// sweep's own temporaries, whose stale leftovers from a crash are removed.
+    /// What the walk should list for compression, as `gzip -r` does: everything but `.gz` files; a
+    /// symbolic link named as an argument is refused, not followed; metadata is read while walking
+    /// (sizes balance the work, and the original's identity is checked before it is removed).
     public static func walkOptions(_ base: WalkOptions = WalkOptions()) -> WalkOptions {
         var options = base
         options.exclude.append(Glob("*.gz"))
-        options.removeStaleTemporaries = true
         options.globsApplyToRoots = false
+        options.followRootLinks = false
+        options.statFiles = true
         return options
     }
 
     public func makeProcessor(for file: FileEntry) throws -> Processor {
         guard !file.isStandardInput else {
-            throw FileError(path: file.path, reason: .stageFailed("compressing standard input is not supported; use gzip -c"))
+            throw FileError(path: file.path, reason: .cause(StandardInputUnsupported(verb: "compressing", alternative: "gzip -c")))
         }
         let bytes = file.path.bytes
-        if bytes.hasSuffix(Array(".gz".utf8)) { throw FileError(path: file.path, reason: .alreadyCompressed) }
+        if bytes.hasSuffix(Array(".gz".utf8)) { throw FileError(path: file.path, reason: .cause(GzipRefusal.alreadyCompressed)) }
         guard let status = file.status else { throw FileError(path: file.path, reason: .system(.noSuchFileOrDirectory)) }
-        if !options.force { try Self.refuseWhatGzipRefuses(file, status: status) }
-        let destination = FilePath(bytes: bytes + Array(".gz".utf8))
-        if !options.force && destination.exists { throw FileError(path: destination, reason: .alreadyExists) }
-        let writer = try AtomicFileWriter(destination: destination, permissions: 0o600)
+        if !options.force {
+            do { try GzipRefusal.check(status) } catch { throw FileError(path: file.path, reason: .cause(error)) }
+        }
+        let replacement = try Replacement(
+            for: file, outputName: try file.resolvedLocation().name.appending(".gz".utf8),
+            outputPath: FilePath(bytes: bytes + Array(".gz".utf8)),
+            keepInput: options.keepOriginal, force: options.force)
+        let output: DurableFile?
+        switch try replacement.plan() {
+        case .write(let file): output = file
+        case .verifyExisting: output = nil
+        }
         let header = GzipFormat.header(
             name: bytes.baseName, modificationTime: status.modificationTime.seconds, level: options.level)
         return Processor(
-            original: file, status: status, writer: writer, keepOriginal: options.keepOriginal, header: header,
+            replacement: replacement, output: output, header: header,
             timestampOutOfRange: !GzipFormat.canStore(status.modificationTime.seconds),
-            encoder: status.size >= Self.parallelThreshold
+            encoder: output == nil ? .verifying(SHA256())
+                : status.size >= Self.parallelThreshold
                 ? .parallel(ParallelDeflate(level: options.level, threads: threads, maxPending: 8))
                 : .serial(Deflater(level: Int32(options.level))))
-    }
-
-    /// Without `-f`, gzip leaves alone a symbolic link named as an argument, a file with other hard
-    /// links (compressing would split them), and set-user-ID, set-group-ID or sticky files.
-    static func refuseWhatGzipRefuses(_ file: FileEntry, status: FileStatus) throws {
-        try refuseLinks(file, status: status)
-        if status.mode & UInt32(S_ISUID) != 0 {
-            throw FileError(path: file.path, reason: .specialModeBits("is set-user-ID on execution - ignored"))
-        }
-        if status.mode & UInt32(S_ISGID) != 0 {
-            throw FileError(path: file.path, reason: .specialModeBits("is set-group-ID on execution - ignored"))
-        }
-        if status.mode & UInt32(S_ISVTX) != 0 {
-            throw FileError(path: file.path, reason: .specialModeBits("has the sticky bit set - file ignored"))
-        }
-    }
-
-    /// gzip and gunzip alike refuse (without `-f`) a symbolic link named as an argument and a file
-    /// with other hard links.
-    static func refuseLinks(_ file: FileEntry, status: FileStatus) throws {
-        var info = Glibc.stat()
-        if file.path.withPlatformString({ lstat($0, &info) }) == 0, FileStatus(info).isSymbolicLink {
-            throw FileError(path: file.path, reason: .system(.tooManySymbolicLinkLevels))
-        }
-        if status.linkCount > 1 {
-            throw FileError(path: file.path, reason: .otherLinks(status.linkCount - 1))
-        }
     }
 
     /// The compression of one file.
@@ -121,14 +103,14 @@ public struct GzipStage: Stage {
         enum Encoder {
             case serial(Deflater)
             case parallel(ParallelDeflate)
+            /// The `.gz` exists: hash the original to compare with it (an interrupted run's output).
+            case verifying(SHA256)
             /// While the parallel encoder is out being mutated, so that its buffers are not copied.
             case taken
         }
 
-        let original: FileEntry
-        let status: FileStatus
-        let writer: AtomicFileWriter
-        let keepOriginal: Bool
+        let replacement: Replacement
+        let output: DurableFile?
         let timestampOutOfRange: Bool
         var encoder: Encoder
         var pending: [UInt8]
@@ -136,14 +118,9 @@ public struct GzipStage: Stage {
         var length: UInt64 = 0
         var written: UInt64 = 0
 
-        init(
-            original: FileEntry, status: FileStatus, writer: AtomicFileWriter, keepOriginal: Bool, header: [UInt8],
-            timestampOutOfRange: Bool, encoder: Encoder
-        ) {
-            self.original = original
-            self.status = status
-            self.writer = writer
-            self.keepOriginal = keepOriginal
+        init(replacement: Replacement, output: DurableFile?, header: [UInt8], timestampOutOfRange: Bool, encoder: Encoder) {
+            self.replacement = replacement
+            self.output = output
             self.timestampOutOfRange = timestampOutOfRange
             self.encoder = encoder
             pending = header
@@ -160,6 +137,12 @@ public struct GzipStage: Stage {
                 encoder = .taken
                 try blocks.add(chunk) { try self.emit($0) }
                 encoder = .parallel(blocks)
+            case .verifying(var hash):
+                encoder = .taken
+                hash.update(bufferPointer: chunk)
+                length += UInt64(chunk.count)
+                encoder = .verifying(hash)
+                return
             case .taken:
                 preconditionFailure("encoder in use")
             }
@@ -175,24 +158,24 @@ public struct GzipStage: Stage {
                 try blocks.finish { try self.emit($0) }
                 crc = blocks.crc
                 length = blocks.length
+            case .verifying(let hash):
+                let outcome = try replacement.finishInterrupted(digest: hash.finalize(), length: length, outputIsCompressed: true)
+                return GzipResult(
+                    destination: replacement.outputPath, originalSize: length, compressedSize: 0, crc32: 0,
+                    timestampOutOfRange: false, original: OriginalDisposition(outcome), completedEarlierRun: true)
             case .taken:
                 preconditionFailure("encoder in use")
             }
             pending += GzipFormat.trailer(crc: crc, length: length)
             try flush()
-            try writer.copyMetadata(from: status)
-            try writer.commit()
-            if !keepOriginal {
-                if original.path.withPlatformString({ unlink($0) }) != 0 { throw FileError.lastSystemError(original.path) }
-                AtomicFileWriter.syncDirectory(of: original.path)
-            }
+            let outcome = try replacement.commit(output!)
             return GzipResult(
-                destination: writer.destination, originalSize: length, compressedSize: written, crc32: crc,
-                timestampOutOfRange: timestampOutOfRange)
+                destination: replacement.outputPath, originalSize: length, compressedSize: written, crc32: crc,
+                timestampOutOfRange: timestampOutOfRange, original: OriginalDisposition(outcome), completedEarlierRun: false)
         }
 
         public mutating func abandon() {
-            writer.discard()
+            output?.discard()
         }
 
         private mutating func emit(_ bytes: [UInt8]) throws {
@@ -201,35 +184,16 @@ public struct GzipStage: Stage {
         }
 
         private mutating func flush() throws {
-            try pending.withUnsafeBytes { try writer.write($0) }
+            try pending.withUnsafeBytes { try output!.write($0) }
             written += UInt64(pending.count)
             pending.removeAll(keepingCapacity: true)
         }
     }
 }
 
-/// One file compressed.
-public struct GzipResult: AdditiveOutput, Hashable {
-    /// The `.gz` written.
-    public var destination: FilePath
-    /// The original's size in bytes (the true size, where gzip's trailer keeps it mod 2^32).
-    public var originalSize: UInt64
-    /// The `.gz`'s size in bytes.
-    public var compressedSize: UInt64
-    /// The CRC-32 of the original, as stored in the trailer.
-    public var crc32: UInt32
-    /// The original's mtime could not be stored (before 1970 or after 2106), so the header says 0;
-    /// gzip warns about this.
-    public var timestampOutOfRange: Bool
-
-    /// Compressed bytes add up to the run's output size.
-    public var additiveValue: UInt64 { compressedSize }
-}
-
-extension FilePath {
-    /// Whether something (even a dangling link) exists at this path.
-    var exists: Bool {
-        var info = Glibc.stat()
-        return withPlatformString { lstat($0, &info) } == 0
-    }
+/// A stage that cannot take standard input, and what to use instead.
+struct StandardInputUnsupported: Error, CustomStringConvertible {
+    var verb: String
+    var alternative: String
+    var description: String { "\(verb) standard input is not supported; use \(alternative)" }
 }

@@ -28,6 +28,23 @@ extension FilePath {
     }
 }
 
+extension FilePath {
+    /// Whether one of the path's components is longer than `NAME_MAX` (255 bytes), which no file
+    /// system accepts: checked in place, without copying the path.
+    package var hasOverlongComponent: Bool {
+        withPlatformString { cString in
+            var run = 0
+            var pointer = cString
+            while pointer.pointee != 0 {
+                run = pointer.pointee == CChar(UInt8(ascii: "/")) ? 0 : run + 1
+                if run > 255 { return true }
+                pointer += 1
+            }
+            return false
+        }
+    }
+}
+
 extension Array where Element == UInt8 {
     /// Whether the bytes end with `suffix`.
     func hasSuffix(_ suffix: [UInt8]) -> Bool {

@@ -19,6 +19,15 @@ public struct FileTime: Sendable, Hashable, Comparable {
         self.nanoseconds = nanoseconds
     }
 
+    package init(_ spec: timespec) {
+        self.init(seconds: Int64(spec.tv_sec), nanoseconds: Int64(spec.tv_nsec))
+    }
+
+    /// As a C `timespec`, for `futimens`.
+    package var cTimespec: timespec {
+        timespec(tv_sec: Int(seconds), tv_nsec: Int(nanoseconds))
+    }
+
     /// The current time of the system clock.
     public static var now: FileTime {
         var spec = timespec()

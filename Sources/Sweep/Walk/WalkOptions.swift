@@ -23,9 +23,9 @@ public struct WalkOptions: Sendable {
     public var dashMeansStandardInput = false
     /// Files never to list, such as the manifest being written into the tree being summed.
     public var skipping: Set<FileIdentity> = []
-    /// Remove sweep's own temporary files (`.NAME.sweep-tmp-XXXXXX`) left by a crash, when they
-    /// have not been written to for ten minutes. They are never listed either way.
-    public var removeStaleTemporaries = false
+    /// Follow a symbolic link named as a root, as `sha256sum` and `find -H` do. `gzip` does not:
+    /// it refuses a link named on its command line.
+    public var followRootLinks = true
 
     /// Whether each file's metadata (size, times, identity) is read while walking, or left to the
     /// reader, whose `fstat` after opening supplies it anyway. Walking without it saves a system
@@ -33,32 +33,8 @@ public struct WalkOptions: Sendable {
     /// whatever this says.
     public var statFiles = true
 
-    var needsStatus: Bool { statFiles || modifiedBefore != nil }
+    package var needsStatus: Bool { statFiles || modifiedBefore != nil }
 
     /// The defaults: no links followed, no filters.
     public init() {}
 }
-
-/// One thing the walker found: a file to process, or a path it could not or would not list.
-public enum WalkEvent: Sendable {
-    /// A regular file (or standard input).
-    case file(FileEntry)
-    /// A path that could not be listed: a missing root, an unreadable directory, a loop. The walk goes on.
-    case failure(FileError)
-    /// A path deliberately left out, with the reason: a FIFO, a socket or a device is never opened.
-    case skipped(FilePath, SkipReason)
-}
-
-/// Why the walker left a path out on purpose.
-public enum SkipReason: Sendable, Hashable, CustomStringConvertible {
-    /// A FIFO, socket, or character or block device: reading it could block forever or never end.
-    case notARegularFile(kind: String)
-
-    public var description: String {
-        switch self {
-        case .notARegularFile(let kind): "skipped: \(kind), not a regular file"
-        }
-    }
-}
-
-import SystemPackage

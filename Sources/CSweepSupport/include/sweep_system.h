@@ -1,0 +1,19 @@
+#ifndef SWEEP_SYSTEM_H
+#define SWEEP_SYSTEM_H
+
+#include <sys/types.h>
+
+/// openat(directory, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, mode): O_TMPFILE is a macro Swift cannot import.
+int sweep_open_unnamed(int directory, mode_t mode);
+
+/// renameat2(2) within one directory; glibc's wrapper is not visible to Swift. flags: 1 = RENAME_NOREPLACE.
+int sweep_renameat2(int directory, const char *from, const char *to, unsigned int flags);
+
+/// The file system type (statfs's f_type) of an open file, or 0 if fstatfs fails.
+long sweep_file_system_type(int descriptor);
+
+/// mallopt(M_MMAP_THRESHOLD, bytes): allocations of `bytes` or more are mapped, and given back
+/// when freed; setting it also stops glibc from raising the threshold on its own.
+void sweep_set_mmap_threshold(int bytes);
+
+#endif

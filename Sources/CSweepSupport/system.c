@@ -1,0 +1,27 @@
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <malloc.h>
+#include <stdio.h>
+#include <sys/syscall.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "sweep_system.h"
+
+int sweep_open_unnamed(int directory, mode_t mode) {
+    return openat(directory, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+}
+
+int sweep_renameat2(int directory, const char *from, const char *to, unsigned int flags) {
+    return (int)syscall(SYS_renameat2, directory, from, directory, to, flags);
+}
+
+long sweep_file_system_type(int descriptor) {
+    struct statfs info;
+    if (fstatfs(descriptor, &info) != 0) return 0;
+    return (long)info.f_type;
+}
+
+void sweep_set_mmap_threshold(int bytes) {
+    mallopt(M_MMAP_THRESHOLD, bytes);
+}

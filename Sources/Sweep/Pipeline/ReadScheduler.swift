@@ -1,0 +1,45 @@
+/// The scheduling every run shares — ``Pipeline`` over a walk, ``ManifestVerifier`` over a
+/// manifest's lines: one reader for the run, a worker pool with a bounded reorder window, the
+/// calling task's cancellation turned into a flag the readers check between chunks, and
+/// `CancellationError` once a cancelled run has wound down.
+package struct ReadScheduler: Sendable {
+    package var options: PipelineOptions
+
+    package init(options: PipelineOptions) {
+        self.options = options
+    }
+
+    /// Runs `read` over `items` in batches; `immediate` gives the result of an item that needs no
+    /// reading (a walk failure, an improper manifest line); `cost` weighs an item for batching;
+    /// `deliver` receives every result in order (or as it finishes), never after cancellation.
+    package func run<Items: AsyncSequence, Result: Sendable>(
+        _ items: Items,
+        immediate: (Items.Element) -> Result?,
+        cost: (Items.Element) -> Int,
+        read: @escaping @Sendable (_ batch: [Items.Element], _ reader: ReaderSelection, _ cancelled: CancellationFlag) async -> [WorkOutcome<Result>],
+        deliver: (Result) async throws -> Void
+    ) async throws where Items.Element: Sendable, Items.Failure == Never {
+        let reader = ReaderSelection(backend: options.io, concurrency: options.concurrency, chunkSize: options.chunkSize)
+        defer { reader.shutdown() }
+        let cancelled = CancellationFlag()
+        var pool = OrderedWorkPool(
+            concurrency: options.concurrency, window: options.effectiveReorderWindow,
+            ordering: options.ordering, batchBudget: options.batchBytes)
+        // A second batch per reading thread keeps it busy while this task walks and delivers.
+        pool.queueAhead = reader.boundsConcurrency && options.batchBytes > 0 ? 2 : 1
+        try await withTaskCancellationHandler {
+            try await pool.run(
+                items, immediate: immediate, cost: cost,
+                work: { batch in await read(batch, reader, cancelled) },
+                stop: { cancelled.isSet },
+                deliver: { result in
+                    // Once cancelled, what is still in flight ends as ECANCELED: not results to report.
+                    guard !cancelled.isSet else { return }
+                    try await deliver(result)
+                })
+        } onCancel: {
+            cancelled.set()
+        }
+        if cancelled.isSet { throw CancellationError() }
+    }
+}

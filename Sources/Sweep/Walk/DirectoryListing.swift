@@ -1,0 +1,80 @@
+import SystemPackage
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// A directory's names in one contiguous buffer, each followed by a NUL, and sorted as plain
+/// offsets: sorting moves no reference-counted values, and comparing is a `memcmp`.
+package struct DirectoryListing {
+    private struct Entry {
+        var offset: Int
+        var length: Int
+        var type: UInt8
+        var inode: UInt64
+    }
+
+    private var storage: [UInt8] = []
+    private var entries: [Entry] = []
+
+    var count: Int { entries.count }
+
+    /// Every name in `directory` but `.` and `..`, sorted by their bytes. The directory is read through
+    /// a duplicate of its descriptor, so the handle stays open for the entries' later use.
+    static func read(_ directory: DirectoryHandle) throws(Errno) -> DirectoryListing {
+        let duplicate = dup(directory.descriptor.rawValue)
+        guard duplicate >= 0 else { throw Errno(rawValue: errno) }
+        guard let stream = fdopendir(duplicate) else {
+            let code = Errno(rawValue: errno)
+            close(duplicate)
+            throw code
+        }
+        defer { closedir(stream) }
+        var listing = DirectoryListing()
+        while true {
+            errno = 0
+            guard let entry = readdir(stream) else {
+                if errno != 0 { throw Errno(rawValue: errno) }
+                break
+            }
+            // d_name is declared as 256 bytes, but the kernel's record ends after the name's NUL:
+            // copying the whole field (withUnsafeBytes(of:)) reads past it (AddressSanitizer caught
+            // that). Read the name in place, up to its NUL.
+            let name = UnsafeRawPointer(entry) + nameOffset
+            let length = strlen(name.assumingMemoryBound(to: CChar.self))
+            let bytes = UnsafeRawBufferPointer(start: name, count: length)
+            if bytes.elementsEqual([46]) || bytes.elementsEqual([46, 46]) { continue }
+            listing.append(bytes, type: entry.pointee.d_type, inode: UInt64(entry.pointee.d_ino))
+        }
+        listing.sort()
+        return listing
+    }
+
+    private static let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+
+    private mutating func append(_ name: UnsafeRawBufferPointer, type: UInt8, inode: UInt64) {
+        entries.append(Entry(offset: storage.count, length: name.count, type: type, inode: inode))
+        storage.append(contentsOf: name)
+        storage.append(0)
+    }
+
+    /// Byte order (memcmp compares unsigned bytes, so 0x80...0xFF come after ASCII, as in the C
+    /// locale); comparing through the NUL puts a prefix first.
+    private mutating func sort() {
+        storage.withUnsafeBufferPointer { bytes in
+            let base = bytes.baseAddress!
+            entries.sort { lhs, rhs in
+                memcmp(base + lhs.offset, base + rhs.offset, min(lhs.length, rhs.length) + 1) < 0
+            }
+        }
+    }
+
+    func name(at index: Int) -> DirectoryName {
+        let entry = entries[index]
+        return DirectoryName(
+            fileName: FileName(terminated: Array(storage[entry.offset...(entry.offset + entry.length)])),
+            type: entry.type, inode: entry.inode)
+    }
+}
