@@ -42,9 +42,28 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
+        // Helpers shared by the test targets (byte paths, temporary trees, processes, the peers as
+        // oracles, walk and sync helpers): a regular target, its API `package`-level.
+        .target(
+            name: "SweepTestSupport",
+            dependencies: ["Sweep", .product(name: "SystemPackage", package: "swift-system")],
+            path: "Tests/SweepTestSupport"
+        ),
+        // The library called directly: walker, I/O, stages, pipeline, manifest formats, gzip engine.
         .testTarget(
-            name: "SweepTests",
-            dependencies: ["Sweep", "sweep", .product(name: "SystemPackage", package: "swift-system")]
+            name: "SweepUnitTests",
+            dependencies: ["Sweep", "SweepTestSupport", .product(name: "SystemPackage", package: "swift-system")]
+        ),
+        // The built `sweep` binary against the peers, one file per command; depends on the
+        // executable so that `swift test` builds it first.
+        .testTarget(
+            name: "SweepEndToEndTests",
+            dependencies: ["Sweep", "sweep", "SweepTestSupport", .product(name: "SystemPackage", package: "swift-system")]
+        ),
+        // The Examples package (a client of the library) built and checked by its own scripts.
+        .testTarget(
+            name: "SweepExampleTests",
+            dependencies: ["SweepTestSupport"]
         ),
         // Imports Sweep without @testable: proves a stage written outside the module works like a built-in one.
         .testTarget(

@@ -1,4 +1,5 @@
 import Foundation
+import SweepTestSupport
 import SystemPackage
 import Testing
 
@@ -10,69 +11,10 @@ import Glibc
 import Musl
 #endif
 
-/// The `sweep` binary end to end, compared byte for byte with the peers run on the same files:
-/// sha*sum/md5sum, python's zlib.crc32, wc -l, find.
-///
-/// The walk order that the expected output follows comes from the library's walker (whose order
-/// WalkerTests pins down literally), and the set of files from `find`; the content of every line
-/// comes from the peer.
+/// `sweep sum` end to end, compared byte for byte with the peers run on the same files:
+/// sha*sum/md5sum, python's zlib.crc32, find (see ``CommandLineFixtures`` for the trees).
 @Suite(.timeLimit(.minutes(2)))
-struct CLITests {
-    // MARK: - Fixtures
-
-    static let badByteName: [UInt8] = utf8("bad") + [0xFF] + utf8("name")
-
-    /// A tree with hostile names: spaces, a leading dash, LF, CR, backslash, a 0xFF byte, an empty
-    /// file, a FIFO, 200 levels of directories, and a multi-chunk file.
-    static func hostileTree(_ label: String = "cli") throws -> TempTree {
-        let tree = try TempTree(label)
-        try tree.file("plain.txt", "hello\n")
-        try tree.file("with space.txt", randomBytes(3000, seed: 1))
-        try tree.file("-leading-dash", "dash\n")
-        try tree.file(utf8("new\nline"), utf8("newline\n"))
-        try tree.file(utf8("carriage\rreturn"), utf8("cr\r\n"))
-        try tree.file(utf8("back\\slash"), utf8("backslash"))
-        try tree.file(utf8("all \\ of\n them\r"), utf8("everything"))
-        try tree.file(badByteName, randomBytes(100, seed: 2))
-        try tree.file("empty", [])
-        try tree.file(".hidden", "hidden\n")
-        try tree.file("sub/inner.log", "one\ntwo\n")
-        try tree.file("sub/-dash dir/x", "x")
-        try tree.file("big.bin", randomBytes(1_300_000, seed: 3))
-        try tree.directory("deep")
-        let deep = try tree.nested(utf8("deep"), depth: 200)
-        try writeFile(tree.path(joinPath(deep, utf8("leaf"))), utf8("at the bottom\n"))
-        try tree.fifo("fifo")
-        return tree
-    }
-
-    /// The files sweep lists under `tree`, spelled as when walking `.` from inside it, in walk order.
-    static func walkOrder(_ tree: TempTree, _ options: WalkOptions = WalkOptions()) async -> [[UInt8]] {
-        await walkedFiles([tree.root], options).map { utf8(".") + $0.dropFirst(tree.root.count) }
-    }
-
-    /// The regular files `find` lists under `tree` (run inside it), as a set.
-    static func findFiles(_ tree: TempTree, _ expression: [Arg] = ["-type", "f", "-print0"], follow: Bool = false) throws -> Set<[UInt8]> {
-        let output = try runProcess("find", (follow ? ["-L"] : []) + ["."] + expression, directory: tree.root)
-        return Set(splitRecords(output.stdout, delimiter: 0))
-    }
-
-    /// Runs a peer inside `directory`, requiring success.
-    static func peer(_ tool: String, _ arguments: [Arg], in directory: [UInt8], stdin: StandardInput = .null) throws -> ProcessOutput {
-        let output = try runProcess(tool, arguments, directory: directory, stdin: stdin)
-        guard output.status == .exited(0) else { throw OracleError(tool: tool, output: output) }
-        return output
-    }
-
-    /// `tool` over `paths` as `--`-protected arguments.
-    static func peerSums(_ tool: String, _ flags: [Arg], _ paths: [[UInt8]], in directory: [UInt8]) throws -> [UInt8] {
-        try peer(tool, flags + ["--"] + paths.map(Arg.init), in: directory).stdout
-    }
-
-    static let fifoNote = "sweep: ./fifo: skipped: FIFO, not a regular file\n"
-
-    // MARK: - sweep sum
-
+struct SumCommandTests: CommandLineFixtures {
     @Test func sumIsByteIdenticalToSha256sum() async throws {
         let tree = try Self.hostileTree()
         let order = await Self.walkOrder(tree)
@@ -330,145 +272,6 @@ struct CLITests {
         #expect(peer.stderrText == "sha256sum: ./secret: Permission denied\n")
     }
 
-    // MARK: - sweep lines and sweep run
-
-    /// A tree of text-ish files with plain names, for commands whose output is parsed.
-    static func textTree(_ label: String) throws -> TempTree {
-        let tree = try TempTree(label)
-        try tree.file("abc", "a\nb\nc")
-        try tree.file("crs", "\r\r\r")
-        try tree.file("crlf", "x\r\ny\r\n")
-        try tree.file("empty", "")
-        try tree.file("binary", randomBytes(300_000, seed: 6))
-        var long: [UInt8] = []
-        var generator = SplitMix64(seed: 8)
-        for _ in 0..<20_000 { long += [UInt8](repeating: 0x61, count: Int(generator.next() % 120)) + [0x0A] }
-        try tree.file("dir/long.txt", long)
-        try tree.file("dir/deeper/one", "one\n")
-        try tree.file("with space", "s\n\n")
-        return tree
-    }
-
-    /// `(count, name)` per line of `sweep lines` output.
-    static func parseLines(_ stdout: [UInt8]) -> [(UInt64, String)] {
-        String(decoding: stdout, as: UTF8.self).split(separator: "\n").map { line in
-            let trimmed = line.drop(while: { $0 == " " })
-            let digits = trimmed.prefix(while: { $0.isNumber })
-            return (UInt64(digits) ?? .max, String(trimmed.dropFirst(digits.count + 1)))
-        }
-    }
-
-    @Test func linesCountsEqualWc() async throws {
-        let tree = try Self.textTree("lines")
-        let order = await Self.walkOrder(tree)
-        let wc = try Oracle.lineCounts(of: order, directory: tree.root)
-        let output = try runSweep(["lines", "."], directory: tree.root)
-        #expect(output.status == .exited(0))
-        let rows = Self.parseLines(output.stdout)
-        #expect(rows.map(\.1) == order.map { String(decoding: $0, as: UTF8.self) } + ["total"])
-        #expect(rows.map(\.0) == wc.counts + [wc.total])
-
-        // One file: no total line, as wc.
-        let single = try runSweep(["lines", "abc"], directory: tree.root)
-        #expect(Self.parseLines(single.stdout).map(\.0) == [2])
-        #expect(Self.parseLines(single.stdout).map(\.1) == ["abc"])
-
-        // Standard input.
-        let stdin = try runSweep(["lines", "-"], directory: tree.root, stdin: .file(tree.path("dir/long.txt")))
-        let wcStdin = try runProcess("wc", ["-l"], stdin: .file(tree.path("dir/long.txt")))
-        #expect(Self.parseLines(stdin.stdout).map(\.0) == [UInt64(wcStdin.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines))!])
-    }
-
-    @Test func linesQuotesANameWithANewlineAsWcDoes() throws {
-        // wc -l prints a name containing LF shell-quoted ('./new'$'\n''line'), so each row stays one
-        // line; other names are printed raw. Rows are compared without wc's input-dependent padding.
-        let tree = try TempTree("lines-names")
-        try tree.file("plain", "1\n")
-        try tree.file(utf8("new\nline"), utf8("1\n2\n"))
-        try tree.file("with space", "\n\n\n")
-        try tree.file(utf8("back\\slash"), utf8("x\n"))
-        let names: [Arg] = ["./plain", Arg(utf8("./new\nline")), "./with space", Arg(utf8("./back\\slash"))]
-        let wc = try Self.peer("wc", ["-l", "--"] + names, in: tree.root)
-        let output = try runSweep(["lines"] + names, directory: tree.root)
-        #expect(output.status == .exited(0))
-        let rows = Self.parseLines(output.stdout).map { "\($0.0) \($0.1)" }
-        let expected = Self.parseLines(wc.stdout).map { "\($0.0) \($0.1)" }
-        #expect(rows == expected, "sweep: \(describeBytes(output.stdout))\nwc: \(describeBytes(wc.stdout))")
-    }
-
-    @Test func linesReportsAMissingFile() throws {
-        let tree = try Self.textTree("lines-missing")
-        let output = try runSweep(["lines", "abc", "absent", "crlf"], directory: tree.root)
-        #expect(output.status == .exited(1))
-        #expect(output.stderrText == "sweep: absent: No such file or directory\n")
-        #expect(Self.parseLines(output.stdout).map(\.0).prefix(2) == [2, 2])
-    }
-
-    @Test func runGivesEveryStageItsValue() async throws {
-        let tree = try Self.textTree("run")
-        let order = await Self.walkOrder(tree)
-        let sha = try Oracle.hexDigests(.sha256, of: order, directory: tree.root)
-        let wc = try Oracle.lineCounts(of: order, directory: tree.root)
-        let output = try runSweep(["run", "-s", "sha256", "-s", "lines", "."], directory: tree.root)
-        #expect(output.status == .exited(0))
-        let expected = zip(order, zip(sha, wc.counts)).map { path, values in
-            "sha256=\(values.0) lines=\(values.1)  \(String(decoding: path, as: UTF8.self))"
-        }
-        #expect(output.stdoutText.split(separator: "\n").map(String.init) == expected)
-
-        let crc = try Oracle.hexDigests(.crc32, of: order, directory: tree.root)
-        let md5 = try Oracle.hexDigests(.md5, of: order, directory: tree.root)
-        let second = try runSweep(["run", "-s", "crc32", "-s", "md5", "-j", "1", "."], directory: tree.root)
-        #expect(second.stdoutText.split(separator: "\n").map(String.init)
-            == zip(order, zip(crc, md5)).map { "crc32=\($1.0) md5=\($1.1)  \(String(decoding: $0, as: UTF8.self))" })
-    }
-
-    @Test func jsonLinesParseAndCarryExactPaths() async throws {
-        let tree = try Self.hostileTree("json")
-        let order = await Self.walkOrder(tree)
-        let sha = try Oracle.hexDigests(.sha256, of: order, directory: tree.root)
-        let wc = try Oracle.lineCounts(of: order, directory: tree.root)
-        let output = try runSweep(["run", "-s", "sha256", "-s", "lines", "--json", ".", "absent"], directory: tree.root)
-        #expect(output.status == .exited(1))
-        let lines = splitRecords(output.stdout, delimiter: 0x0A)
-        let objects = try lines.map { line in
-            try #require(try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any], "\(describeBytes(line))")
-        }
-        #expect(objects.count == order.count + 3, "files, the FIFO, the missing path, the summary")
-
-        func exactPath(_ object: [String: Any]) -> [UInt8]? {
-            if let base64 = object["path_base64"] as? String { return Data(base64Encoded: base64).map { Array($0) } }
-            return (object["path"] as? String).map(utf8)
-        }
-        let processed = objects.filter { $0["status"] as? String == "ok" }
-        #expect(processed.compactMap(exactPath) == order)
-        #expect(processed.map { $0["sha256"] as? String } == sha)
-        #expect(processed.map { ($0["lines"] as? NSNumber)?.uint64Value } == wc.counts)
-        for (object, path) in zip(processed, order) {
-            let size = try statusOf(tree.path(Array(path.dropFirst(2)))).st_size
-            #expect((object["size"] as? NSNumber)?.int64Value == Int64(size))
-        }
-        // Only the name that is not UTF-8 needs base64, and it decodes to the exact bytes.
-        let withBase64 = objects.filter { $0["path_base64"] != nil }
-        #expect(withBase64.count == 1)
-        #expect(withBase64.first.flatMap(exactPath) == utf8("./") + Self.badByteName)
-
-        let skipped = objects.filter { $0["status"] as? String == "skipped" }
-        #expect(skipped.map { $0["path"] as? String } == ["./fifo"])
-        let failed = objects.filter { $0["status"] as? String == "error" }
-        #expect(failed.map { $0["path"] as? String } == ["absent"])
-        #expect(failed.first?["errno"] as? Int == Int(ENOENT))
-        #expect(failed.first?["error"] as? String == "No such file or directory")
-
-        let summary = try #require(objects.last?["summary"] as? [String: Any])
-        #expect(summary["files"] as? Int == order.count)
-        #expect(summary["failures"] as? Int == 1)
-        #expect(summary["skipped"] as? Int == 1)
-        #expect((summary["totals"] as? [String: Any])?["lines"] as? UInt64 == wc.total
-            || ((summary["totals"] as? [String: Any])?["lines"] as? NSNumber)?.uint64Value == wc.total)
-        #expect(objects.dropLast().allSatisfy { $0["summary"] == nil })
-    }
-
     // MARK: - Inputs and filters
 
     @Test func filesFromANulSeparatedFindList() throws {
@@ -527,22 +330,12 @@ struct CLITests {
 
     @Test(arguments: [
         (["sum", "-j", "0"], "-j must be at least 1"),
-        (["lines", "--jobs=-3"], "-j must be at least 1"),
-        (["run", "."], "give at least one stage with -s"),
-        (["run", "-s", "bogus", "."], "unknown stage 'bogus'"),
         (["sum", "-0", "."], "-0/--null goes with --files-from"),
         (["sum", "-a", "sha3", "."], "sha3"),
         (["sum", "--io", "mmap", "."], "mmap"),
-        (["frobnicate"], "frobnicate"),
     ] as [([String], String)])
     func usageErrorsExitNonZeroWithAMessage(_ arguments: [String], _ message: String) throws {
-        let tree = try TempTree("usage")
-        try tree.file("f", "f")
-        let output = try runSweep(arguments.map { Arg($0) }, directory: tree.root)
-        #expect(output.status != .exited(0), "\(output)")
-        #expect(output.status != .exited(1), "a usage error is not a file failure: \(output)")
-        #expect(output.stdout.isEmpty)
-        #expect(output.stderrText.contains(message), "\(output)")
+        try Self.expectUsageError(arguments, message)
     }
 
     /// The bytes a process has read so far (`rchar` in /proc/PID/io).

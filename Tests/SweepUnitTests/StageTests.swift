@@ -1,4 +1,5 @@
 import SystemPackage
+import SweepTestSupport
 import Testing
 
 @testable import Sweep

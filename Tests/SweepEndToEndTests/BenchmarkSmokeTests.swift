@@ -1,4 +1,5 @@
 import Foundation
+import SweepTestSupport
 import Testing
 
 /// The benchmark harness on its tiny corpus, with the debug binary: so the script cannot rot.

@@ -1,5 +1,6 @@
 import Synchronization
 import SystemPackage
+import SweepTestSupport
 import Testing
 
 @testable import Sweep

@@ -1,4 +1,5 @@
 import SystemPackage
+import SweepTestSupport
 import Testing
 
 @testable import Sweep
@@ -173,7 +174,7 @@ struct WalkerTests {
         #expect(error.message == "No such file or directory")
     }
 
-    @Test(.enabled(if: !runningAsRoot, "as root, mode 000 does not stop opendir; CLITests covers this under setpriv"))
+    @Test(.enabled(if: !runningAsRoot, "as root, mode 000 does not stop opendir; SumCommandTests covers this under setpriv"))
     func anUnreadableDirectoryFailsWithEACCESAndTheWalkContinues() async throws {
         let tree = try TempTree("unreadable")
         try tree.file("a", "a")

@@ -1,0 +1,48 @@
+import Foundation
+import SweepTestSupport
+import Testing
+
+/// The Examples package, a client of the library through its public API only, proven under
+/// `swift test` and not only by `.ci/run`: its own scripts build it and check it against the peers.
+///
+/// Each script builds a package of its own (the Examples package, or the DocC samples as one), with
+/// its own copy of the dependencies: minutes on two cores the first time, seconds afterwards.
+/// One at a time, so the two builds do not fight over the cores.
+@Suite(.serialized, .timeLimit(.minutes(30)))
+struct ExampleTests {
+    /// Runs `bash SCRIPT ARGUMENTS` from the package root; its whole output goes into failure messages.
+    static func runScript(_ script: String, _ arguments: [Arg] = []) throws -> ProcessOutput {
+        try runProcess("bash", [Arg("\(packageRoot)/\(script)")] + arguments, directory: utf8(packageRoot))
+    }
+
+    /// `Examples/run-example.sh` builds `linecount-matching` and compares its output with
+    /// `grep -c -H -F` on fixtures/logs and on generated files whose matches straddle read chunks.
+    @Test func lineCountMatchingAgreesWithGrep() throws {
+        let output = try Self.runScript("Examples/run-example.sh")
+        #expect(output.status == .exited(0), "\(output.stdoutText)\n\(output.stderrText)")
+        // The script's own verdict, and no check reported as failed along the way.
+        #expect(output.stdoutText.contains("run-example: every count matches grep -c -H -F"), "\(output.stdoutText)")
+        #expect(!output.stdoutText.contains("FAIL:"), "\(output.stdoutText)")
+        // It ran the checks it is meant to run: nine patterns on fixtures/logs, six on the generated tree.
+        let passed = output.stdoutText.split(separator: "\n").filter { $0.hasPrefix("ok: ") }
+        #expect(passed.count == 15, "\(output.stdoutText)")
+    }
+
+    /// `Examples/check-doc-samples.sh` compiles every Swift sample of the DocC articles as a client
+    /// would. Its scratch package lives in `.build-doc-samples` (git-ignored), kept between runs.
+    @Test func docCatalogSamplesCompile() throws {
+        let scratch = utf8(packageRoot) + utf8("/.build-doc-samples")
+        let output = try Self.runScript("Examples/check-doc-samples.sh", [Arg(scratch)])
+        #expect(output.status == .exited(0), "\(output.stdoutText)\n\(output.stderrText)")
+        #expect(output.stdoutText.contains("check-doc-samples: every sample compiles"), "\(output.stdoutText)")
+        // Every article with Swift samples became a target of the scratch package.
+        let articles = try FileManager.default.contentsOfDirectory(atPath: "\(packageRoot)/Sources/Sweep/Sweep.docc")
+            .filter { $0.hasSuffix(".md") }
+            .filter { name in
+                let text = (try? String(contentsOfFile: "\(packageRoot)/Sources/Sweep/Sweep.docc/\(name)", encoding: .utf8)) ?? ""
+                return text.split(separator: "\n").contains { $0.hasPrefix("```swift") && $0.dropFirst(8).allSatisfy(\.isWhitespace) }
+            }
+        #expect(!articles.isEmpty)
+        #expect(output.stdoutText.contains("== \(articles.count) articles with Swift samples"), "\(output.stdoutText)")
+    }
+}
