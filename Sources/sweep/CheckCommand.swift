@@ -24,7 +24,7 @@ struct CheckCommand: ParsableCommand, ProcessingCommand {
               sweep check --decompress SHA256SUMS   (after sweep gzip --manifest SHA256SUMS)
             """)
 
-    @Flag(help: "Do not print OK for each verified file.")
+    @Flag(name: [.short, .long], help: "Do not print OK for each verified file.")
     var quiet = false
 
     @Flag(help: "Print nothing on standard output; the exit status tells.")
@@ -55,6 +55,34 @@ struct CheckCommand: ParsableCommand, ProcessingCommand {
 
     @Argument(help: "Manifests to verify (default: standard input, also -).")
     var manifests: [String] = []
+
+    mutating func validate() throws {
+        settleOutputFlags(RawArguments.shared.forParser)
+    }
+
+    /// coreutils lets the last of --status, --quiet and --warn win: each turns the other two off.
+    mutating func settleOutputFlags(_ arguments: [String]) {
+        var last: Character?
+        for argument in arguments {
+            if argument == "--" { break }
+            switch argument {
+            case "--status": last = "s"
+            case "--quiet": last = "q"
+            case "--warn": last = "w"
+            default:
+                guard argument.hasPrefix("-"), !argument.hasPrefix("--"), argument.count > 1 else { continue }
+                for character in argument.dropFirst() {
+                    if character == "q" || character == "w" { last = character }
+                    // The rest of the cluster is the value of -a, -j or -p.
+                    if "ajp".contains(character) { break }
+                }
+            }
+        }
+        guard let last else { return }
+        status = last == "s"
+        quiet = last == "q"
+        warn = last == "w"
+    }
 
     func execute() async throws {
         let command = self

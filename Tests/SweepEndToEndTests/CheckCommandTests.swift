@@ -118,21 +118,6 @@ struct CheckCommandTests: CommandLineFixtures {
         Scenario(label: "manifest is a directory", manifests: ["dir"]),
     ]
 
-    /// Why sweep's standard error differs from the peer's in `scenario` with `flags`, if it does:
-    /// sweep quotes `'standard input'` a second time (`"'standard input'"`) in the messages that
-    /// name the manifest, which are printed for a manifest read from stdin when it has improperly
-    /// formatted lines and `--warn` is given, when it has no valid line at all, and under
-    /// `--ignore-missing` (without `--status`) when no file was verified.
-    static func standardInputQuotingIssue(_ scenario: Scenario, _ flags: [String]) -> Comment? {
-        let applies = switch scenario.label {
-        case "mixed on stdin": flags.contains("--warn")
-        case "all improper on stdin": true
-        case "only missing on stdin": flags.contains("--ignore-missing") && !flags.contains("--status")
-        default: false
-        }
-        return applies ? "sweep names stdin \"'standard input'\" (quoted twice) where sha256sum says 'standard input'" : nil
-    }
-
     /// `text` with `program: ` removed at the start of each line.
     static func withoutProgramName(_ text: [UInt8], _ program: String) -> [UInt8] {
         let prefix = utf8(program + ": ")
@@ -163,25 +148,17 @@ struct CheckCommandTests: CommandLineFixtures {
         return (try run(tool, ["-c"] + tail), try run(sweepExecutable, ["check", "-a", Arg(algorithm)] + tail))
     }
 
-    /// Expects the same exit status, the same stdout and the same stderr after the program names;
-    /// with `stderrIssue`, a difference on stderr is a known issue (and its absence a failure).
+    /// Expects the same exit status, the same stdout and the same stderr after the program names.
     static func expectSame(
-        _ peer: ProcessOutput, _ sweep: ProcessOutput, tool: String, _ label: String, stderrIssue: Comment? = nil,
+        _ peer: ProcessOutput, _ sweep: ProcessOutput, tool: String, _ label: String,
         sourceLocation: SourceLocation = #_sourceLocation
     ) {
         #expect(sweep.status == peer.status, "\(label): exit status; \(tool): \(peer); sweep: \(sweep)", sourceLocation: sourceLocation)
         // Compared as renderings (one-to-one with the bytes) so that a failure reads as text.
         #expect(describeBytes(sweep.stdout) == describeBytes(peer.stdout), "\(label): stdout", sourceLocation: sourceLocation)
-        let peerMessages = withoutProgramName(peer.stderr, tool)
-        let sweepMessages = withoutProgramName(sweep.stderr, "sweep")
-        let comparison = {
-            #expect(describeBytes(sweepMessages) == describeBytes(peerMessages), "\(label): stderr", sourceLocation: sourceLocation)
-        }
-        if let stderrIssue {
-            withKnownIssue(stderrIssue, sourceLocation: sourceLocation) { comparison() }
-        } else {
-            comparison()
-        }
+        #expect(
+            describeBytes(withoutProgramName(sweep.stderr, "sweep")) == describeBytes(withoutProgramName(peer.stderr, tool)),
+            "\(label): stderr", sourceLocation: sourceLocation)
     }
 
     // MARK: - sha256sum -c, flag by flag
@@ -202,7 +179,7 @@ struct CheckCommandTests: CommandLineFixtures {
         for scenario in Self.scenarios {
             let (peer, sweep) = try Self.runBoth("sha256sum", flags, scenario.manifests, standardInput: scenario.standardInput, in: tree.root)
             let label = "\(flags.joined(separator: " ")) / \(scenario)"
-            Self.expectSame(peer, sweep, tool: "sha256sum", label, stderrIssue: Self.standardInputQuotingIssue(scenario, flags))
+            Self.expectSame(peer, sweep, tool: "sha256sum", label)
         }
     }
 
@@ -240,11 +217,10 @@ struct CheckCommandTests: CommandLineFixtures {
         let tree = try Self.fixture()
         let (peer, sweep) = try Self.runBoth("sha256sum", flags, ["mixed"], standardInput: nil, in: tree.root)
         #expect(sweep.status == peer.status, "\(peer)\n\(sweep)")
-        withKnownIssue("coreutils lets the last of --status/--quiet/--warn win; sweep combines them") {
-            #expect(describeBytes(sweep.stdout) == describeBytes(peer.stdout), "stdout")
-            #expect(describeBytes(Self.withoutProgramName(sweep.stderr, "sweep")) == describeBytes(Self.withoutProgramName(peer.stderr, "sha256sum")),
-                    "stderr")
-        }
+        // coreutils lets the last of --status/--quiet/--warn win, and so does sweep.
+        #expect(describeBytes(sweep.stdout) == describeBytes(peer.stdout), "stdout")
+        #expect(describeBytes(Self.withoutProgramName(sweep.stderr, "sweep")) == describeBytes(Self.withoutProgramName(peer.stderr, "sha256sum")),
+                "stderr")
     }
 
     /// Without `-a`, a manifest of SHA-256 lines only gets sha256sum's answer too.

@@ -493,9 +493,10 @@ struct GzipCLICrashSafetyTests {
         #expect(try GzipKit.temporaries(tree.path("s")).isEmpty)
     }
 
-    /// kill -9 while a 200 MB file is being compressed: the original intact, no FILE.gz (only the
-    /// temporary). A later run removes that temporary once it is stale (untouched for > 10 min),
-    /// leaves a fresh one alone, and compresses the file correctly.
+    /// kill -9 while a 200 MB file is being compressed: the original intact, no FILE.gz and no
+    /// temporary of any kind (the output was an unnamed file, gone with the process). A later run
+    /// leaves alone files that merely look like sweep's temporaries, stale or fresh — a name proves
+    /// nothing about who made a file — and compresses the file correctly.
     @Test func killNineMidWayThenRecover() throws {
         let tree = try TempTree("gzip-kill9")
         let big = tree.path("d/big.log")
@@ -504,22 +505,24 @@ struct GzipCLICrashSafetyTests {
         let hash = try GzipKit.sha256(big)
 
         let child = try spawnProcess(sweepExecutable, ["gzip", "--level", "9", "-j", "1", Arg(big)])
-        let temporary = GzipKit.waitForTemporary(in: tree.path("d"), minimumSize: 1, child: child, seconds: 60)
+        let writing = GzipKit.waitForOutputInProgress(in: tree.path("d"), minimumSize: 1, child: child, seconds: 60)
         kill(child.pid, SIGKILL)
         let killed = child.wait()
-        let name = try #require(temporary, "no temporary with content appeared before sweep ended: \(killed)")
+        try #require(writing, "no output in progress appeared before sweep ended: \(killed)")
         #expect(killed.status == .signalled(SIGKILL), "sweep ended before the kill: \(killed)")
         #expect(try GzipKit.sha256(big) == hash, "the original changed")
-        #expect(!pathExists(tree.path("d/big.log.gz")))
-        #expect(try GzipKit.temporaries(tree.path("d")) == [String(decoding: name, as: UTF8.self)])
+        #expect(try GzipKit.names(tree.path("d")) == ["big.log"])
 
-        // Make the leftover stale; add a fresh temporary (another sweep's, still running) too.
-        try GzipKit.touch("-20 minutes", joinPath(tree.path("d"), name))
+        // Files named like temporaries, one untouched for 20 minutes, one fresh: neither is sweep's to delete.
+        let stale = ".big.log.gz.sweep-tmp-Xy9876"
+        try tree.file("d/\(stale)", "someone's notes")
+        try GzipKit.touch("-20 minutes", tree.path("d/\(stale)"))
         let fresh = ".other.gz.sweep-tmp-AbC123"
         try tree.file("d/\(fresh)", "in progress")
         let again = try runSweep(["gzip", "-1", "d"], directory: tree.root)
         #expect(again.status == .exited(0), "\(again)")
-        #expect(try GzipKit.names(tree.path("d")) == [fresh, "big.log.gz"].sorted())
+        #expect(try GzipKit.names(tree.path("d")) == [fresh, stale, "big.log.gz"].sorted())
+        #expect(try readFile(tree.path("d/\(stale)")) == utf8("someone's notes"))
         let check = try runProcess("sh", ["-c", "gzip -dc big.log.gz | sha256sum"], directory: tree.path("d"))
         #expect(check.stdoutText.hasPrefix(hash + " "), "\(check)")
     }
@@ -533,10 +536,10 @@ struct GzipCLICrashSafetyTests {
         let hash = try GzipKit.sha256(file)
 
         let child = try spawnProcess(sweepExecutable, ["gzip", "-9", "-j", "1", Arg(file)])
-        let temporary = GzipKit.waitForTemporary(in: tree.path("d"), minimumSize: 1, child: child, seconds: 60)
+        let writing = GzipKit.waitForOutputInProgress(in: tree.path("d"), minimumSize: 1, child: child, seconds: 60)
         child.signal(SIGINT)
         let output = try #require(child.wait(atMost: 60), "sweep did not stop after SIGINT")
-        try #require(temporary != nil, "no temporary appeared before sweep ended: \(output)")
+        try #require(writing, "no output in progress appeared before sweep ended: \(output)")
         #expect(output.status == .exited(130), "\(output)")
         #expect(try GzipKit.sha256(file) == hash)
         #expect(try GzipKit.names(tree.path("d")) == ["big.log"])
@@ -552,8 +555,8 @@ struct GzipCLICrashSafetyTests {
         let original = try readFile(file)
 
         let child = try spawnProcess(sweepExecutable, ["gzip", "-9", "-j", "1", Arg(file)])
-        // Once the temporary exists the file is open and being read: append until sweep ends.
-        let temporary = GzipKit.waitForTemporary(in: tree.path("d"), minimumSize: 0, child: child, seconds: 60)
+        // Once the output is being written the file is open and being read: append until sweep ends.
+        let writing = GzipKit.waitForOutputInProgress(in: tree.path("d"), minimumSize: 0, child: child, seconds: 60)
         var appended: [UInt8] = []
         while !child.poll() {
             let line = utf8("appended line \(appended.count)\n")
@@ -562,7 +565,7 @@ struct GzipCLICrashSafetyTests {
             usleep(5_000)
         }
         let output = child.wait()
-        try #require(temporary != nil, "sweep ended before its temporary appeared: \(output)")
+        try #require(writing, "sweep ended before its output appeared: \(output)")
         #expect(output.status == .exited(1), "\(output)")
         #expect(GzipKit.messages(output, program: "sweep") == ["\(String(decoding: file, as: UTF8.self)): file changed as we read it"])
         #expect(try readFile(file) == original + appended)

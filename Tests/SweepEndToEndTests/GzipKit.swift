@@ -120,15 +120,30 @@ enum GzipKit {
         func g(_ name: String) -> [UInt8] { joinPath(gzipDirectory, utf8(name)) }
     }
 
-    /// Polls until `directory` holds a sweep temporary of at least `minimumSize` bytes; its name.
-    static func waitForTemporary(in directory: [UInt8], minimumSize: Int, child: ChildProcess, seconds: Double) -> [UInt8]? {
-        var found: [UInt8]?
+    /// Waits until `child` holds open an output in progress in `directory` — sweep writes each
+    /// output as an unnamed file (O_TMPFILE), which /proc shows as `DIR/#INODE (deleted)` — of at
+    /// least `minimumSize` bytes; true once seen, false if the child ended or time ran out first.
+    static func waitForOutputInProgress(in directory: [UInt8], minimumSize: Int, child: ChildProcess, seconds: Double) -> Bool {
+        let absolute = withCPath(directory) { path -> [UInt8] in
+            guard let resolved = realpath(path, nil) else { return directory }
+            defer { free(resolved) }
+            return Array(UnsafeBufferPointer(start: resolved, count: strlen(resolved))).map { UInt8(bitPattern: $0) }
+        }
+        let prefix = absolute + utf8("/#")
+        var found = false
         _ = blockUntil(atMost: seconds) {
             if child.poll() { return true }
-            guard let names = try? directoryNames(directory) else { return false }
-            for name in names where String(decoding: name, as: UTF8.self).contains(".sweep-tmp-") {
-                if let status = try? statusOf(joinPath(directory, name)), Int(status.st_size) >= minimumSize {
-                    found = name
+            let fds = utf8("/proc/\(child.pid)/fd")
+            guard let names = try? directoryNames(fds) else { return false }
+            for name in names {
+                let link = joinPath(fds, name)
+                var target = [CChar](repeating: 0, count: 4096)
+                let length = withCPath(link) { readlink($0, &target, target.count) }
+                guard length > 0 else { continue }
+                let bytes = target[..<length].map { UInt8(bitPattern: $0) }
+                guard bytes.starts(with: prefix), bytes.hasSuffix(utf8(" (deleted)")) else { continue }
+                if let status = try? statusOf(link), Int(status.st_size) >= minimumSize {
+                    found = true
                     return true
                 }
             }

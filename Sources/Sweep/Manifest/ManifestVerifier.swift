@@ -27,14 +27,15 @@ public struct ManifestVerifier: Sendable {
     public enum Source: Sendable, Hashable {
         /// A manifest file.
         case file(FilePath)
-        /// Standard input (`-`), named `'standard input'` in messages.
+        /// Standard input (`-`), named `standard input` in messages (which quote it as coreutils
+        /// quotes any name with a space: `'standard input'`).
         case standardInput
 
         /// The name used in messages, as coreutils names it.
         public var displayName: [UInt8] {
             switch self {
             case .file(let path): path.bytes
-            case .standardInput: Array("'standard input'".utf8)
+            case .standardInput: Array("standard input".utf8)
             }
         }
     }
