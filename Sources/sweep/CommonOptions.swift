@@ -2,51 +2,6 @@ import ArgumentParser
 import Sweep
 import SystemPackage
 
-/// How many files at once and how they are read: every command that reads files.
-struct ExecutionOptions: ParsableArguments {
-    /// More would only cost memory and threads: a machine runs out of cores long before.
-    static let maximumJobs = 512
-
-    // `-j8` and `-p8` as make, xz and pigz users type them.
-    @Option(
-        name: [.customShort("j", allowingJoined: true), .customShort("p", allowingJoined: true), .customLong("jobs")],
-        help: ArgumentHelp("Files processed at once (-p as pigz spells it).", valueName: "N"))
-    var jobs: Int = PipelineOptions.processorCount
-
-    @Option(help: "How files are read: auto, dispatch or pread.")
-    var io: IOBackend = .auto
-
-    mutating func validate() throws {
-        guard jobs >= 1 else { throw ValidationError("-j must be at least 1") }
-        if jobs > Self.maximumJobs {
-            Console.message("-j \(jobs) is more than \(Self.maximumJobs); using \(Self.maximumJobs)")
-            jobs = Self.maximumJobs
-        }
-    }
-
-    func pipelineOptions() -> PipelineOptions {
-        var options = PipelineOptions()
-        options.concurrency = jobs
-        options.io = io
-        return options
-    }
-}
-
-/// `--older-than DUR`, for the commands that select old files.
-struct AgeOption: ParsableArguments {
-    @Option(name: .customLong("older-than"), help: ArgumentHelp("Only files last modified longer ago than DUR: 7d, 12h, 30m, 90s, 1d12h.", valueName: "DUR"))
-    var olderThan: String?
-
-    mutating func validate() throws {
-        if let olderThan, AgeThreshold(olderThan) == nil {
-            throw ValidationError("--older-than takes a duration such as 7d, 12h, 30m, 90s or 1d12h, not '\(olderThan)'")
-        }
-    }
-
-    /// The modification time before which files are old enough, measured from now.
-    var cutoff: FileTime? { olderThan.flatMap(AgeThreshold.init)?.cutoff(from: .now) }
-}
-
 /// The options every processing command shares: what to walk, how many at once, how to report.
 struct CommonOptions: ParsableArguments {
     @OptionGroup var execution: ExecutionOptions

@@ -52,9 +52,3 @@ package struct OutputBuffer: ~Copyable {
         }
     }
 }
-
-/// A failed write: the errno (EPIPE, ENOSPC, EIO…).
-package struct WriteError: Error, Sendable {
-    package var errno: CInt
-    package var message: String { String(cString: strerror(errno)) }
-}

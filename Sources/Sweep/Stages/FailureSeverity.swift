@@ -13,16 +13,6 @@ public enum FailureSeverity: Sendable, Comparable {
     case error
 }
 
-/// An error that says how serious it is; any other error counts as ``FailureSeverity/error``.
-///
-/// ```swift
-/// struct Skipped: RankedError { var severity: FailureSeverity { .notice } }
-/// ```
-public protocol RankedError: Error, Sendable {
-    /// How serious this failure is.
-    var severity: FailureSeverity { get }
-}
-
 extension FileError {
     /// How serious this failure is: what its cause says, if it is a ``RankedError``, else an error.
     public var severity: FailureSeverity {
