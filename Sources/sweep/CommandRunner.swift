@@ -103,7 +103,7 @@ struct CommandRunner<S: Stage>: Sendable {
             progress?.finish()
             destination?.discard()
             let name = outputFile.map { RawArguments.shared.path($0) } ?? "standard output"
-            Console.error(FileError(path: name, reason: .system(Errno(rawValue: error.errno))))
+            Console.error(FileError(path: name, reason: .system(error.errno)))
             return 1
         } catch let error as FileError {
             progress?.finish()

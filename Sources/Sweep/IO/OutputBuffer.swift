@@ -48,7 +48,7 @@ package struct OutputBuffer: ~Copyable {
         do {
             _ = try FileDescriptor(rawValue: descriptor).writeAll(bytes)
         } catch {
-            throw WriteError(errno: (error as? Errno)?.rawValue ?? EIO)
+            throw WriteError(errno: (error as? Errno) ?? .ioError)
         }
     }
 }

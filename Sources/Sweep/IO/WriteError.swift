@@ -1,7 +1,10 @@
-import Glibc
+import SystemPackage
 
-/// A failed write: the errno (EPIPE, ENOSPC, EIO…).
+/// A failed write of the command's output (`EPIPE`, `ENOSPC`, `EIO`…), told apart from the failures
+/// of the files being processed.
 package struct WriteError: Error, Sendable {
-    package var errno: CInt
-    package var message: String { String(cString: strerror(errno)) }
+    /// Why the write failed.
+    package var errno: Errno
+    /// The C library's wording: `No space left on device`.
+    package var message: String { errno.description }
 }

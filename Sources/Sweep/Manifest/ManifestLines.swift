@@ -51,7 +51,7 @@ final class ManifestLines: @unchecked Sendable {
             number += 1
             return Item(number: number, line: parser.parse(record))
         } catch {
-            readError = FileError(path: FilePath(bytes: source.displayName), reason: .system(Errno(rawValue: error.errno)))
+            readError = FileError(path: FilePath(bytes: source.displayName), reason: .system(error))
             return nil
         }
     }

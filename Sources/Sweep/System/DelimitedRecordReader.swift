@@ -1,3 +1,5 @@
+import SystemPackage
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -47,7 +49,7 @@ package struct DelimitedRecordReader: Sendable {
     /// // input "a\n\nb": "a", "", "b", then nil
     /// while let line = try reader.next() { … }
     /// ```
-    package mutating func next() throws(RecordReadError) -> [UInt8]? {
+    package mutating func next() throws(Errno) -> [UInt8]? {
         while true {
             if start < end, let found = findDelimiter() {
                 let record: [UInt8]
@@ -87,7 +89,7 @@ package struct DelimitedRecordReader: Sendable {
     }
 
     /// Reads the next chunk into `chunk`; false at end of input.
-    private mutating func fill() throws(RecordReadError) -> Bool {
+    private mutating func fill() throws(Errno) -> Bool {
         if chunk.isEmpty {
             // Allocated on first use, so a reader that is never read costs nothing.
             chunk = [UInt8](repeating: 0, count: Self.chunkSize)
@@ -107,7 +109,7 @@ package struct DelimitedRecordReader: Sendable {
             let code = errno
             // A signal that interrupts the read has consumed nothing: try again.
             if code != EINTR {
-                throw RecordReadError(errno: code)
+                throw Errno(rawValue: code)
             }
         }
     }

@@ -44,7 +44,7 @@ struct ListedRoots: IteratorProtocol {
         } catch {
             reader = nil
             finish()
-            return .unreadable(FileError(path: name, reason: .system(Errno(rawValue: error.errno))))
+            return .unreadable(FileError(path: name, reason: .system(error)))
         }
         reader = nil
         finish()
