@@ -66,6 +66,23 @@ struct PipelineTests {
         return options
     }
 
+    /// Every file is read through the directory the walk holds open; results kept by the caller
+    /// must not keep those directories open (a million results would exhaust the descriptors).
+    @Test func keptResultsHoldNoDirectoryOpen() async throws {
+        let tree = try TempTree("held")
+        for index in 0..<300 { try tree.file("d\(index)/f", "x") }
+        func openDescriptors() throws -> Int { try directoryNames(utf8("/proc/self/fd")).count }
+        let before = try openDescriptors()
+        var kept: [FileResult<Digest>] = []
+        try await Pipeline(stage: DigestStage(.sha256), options: Self.options(concurrency: 2)).run(walking: [tree.rootPath]) {
+            kept.append($0)
+        }
+        #expect(kept.count == 300)
+        #expect(kept.allSatisfy { $0.output != nil })
+        // Other suites run meanwhile and open files of their own: far fewer than 300 is the point.
+        #expect(try openDescriptors() - before < 100)
+    }
+
     @Test func inputOrderIsTheWalkOrderWhateverTheConcurrency() async throws {
         let tree = try TempTree("order")
         let totalBytes = try Self.makeFiles(in: tree, count: 300, seed: 2024)

@@ -146,9 +146,9 @@ public struct Pipeline<S: Stage>: Sendable {
             case nil:
                 .retryAlone
             case .success(let read)?:
-                .done(FileResult(entry: read.entry, bytesRead: read.bytesRead, outcome: .processed(read.output)))
+                .done(FileResult(entry: read.entry.detached, bytesRead: read.bytesRead, outcome: .processed(read.output)))
             case .failure(let error)?:
-                .done(FileResult(entry: entry, bytesRead: 0, outcome: .failed(error)))
+                .done(FileResult(entry: entry.detached, bytesRead: 0, outcome: .failed(error)))
             }
         }
     }

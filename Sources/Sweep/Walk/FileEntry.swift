@@ -48,6 +48,15 @@ public struct FileEntry: Sendable, Hashable {
         return entry
     }
 
+    /// The entry as a result carries it: without the held directory, so that results kept by a
+    /// caller (a million of them, say) hold no descriptors open.
+    package var detached: FileEntry {
+        var entry = self
+        entry.location = nil
+        entry.openDescriptor = nil
+        return entry
+    }
+
     /// Where the file is, opening the directory of a path given directly if need be.
     package func resolvedLocation() throws(Errno) -> FileLocation {
         if let location { return location }
