@@ -40,7 +40,7 @@ package final class DirectoryHandle: Sendable {
         if descriptor >= 0 { return DirectoryHandle(adopting: FileDescriptor(rawValue: descriptor)) }
         let code = Errno(rawValue: errno)
         guard code == .fileNameTooLong else { throw code }
-        return try openComponentwise(path.bytes, lastFlags: flags)
+        return try openComponentwise(path.bytes)
     }
 
     /// Opens the directory that holds `path`'s last component, and returns it with that component:
@@ -59,7 +59,7 @@ package final class DirectoryHandle: Sendable {
 
     /// Opens `path` by `openat` from directory to directory, so that no call sees more than one
     /// component: the way to reach a path longer than `PATH_MAX`.
-    private static func openComponentwise(_ path: [UInt8], lastFlags: CInt) throws(Errno) -> DirectoryHandle {
+    private static func openComponentwise(_ path: [UInt8]) throws(Errno) -> DirectoryHandle {
         let components = path.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true)
         var current = try open(path: path.first == UInt8(ascii: "/") ? "/" : ".")
         for component in components {
