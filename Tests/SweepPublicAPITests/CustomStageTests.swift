@@ -306,3 +306,59 @@ struct CustomStageTests {
         #expect(stage.log.all == [bad])
     }
 }
+
+/// The callback forms run in the caller's isolation: an actor updates its own state from them
+/// directly (Swift 6 rejected this before: "sending value of non-Sendable type … risks causing data races").
+actor LineIndexer {
+    var lines: [String: UInt64] = [:]
+    var verdicts = 0
+
+    func scan(_ root: FilePath) async throws -> RunSummary {
+        try await Pipeline(stage: LineCountStage()).run(walking: [root]) { result in
+            if let count = result.output { lines[result.path.string] = count.lines }
+        }
+    }
+
+    func verify(_ manifest: FilePath) async throws -> CheckSummary {
+        try await ManifestVerifier().verify(.file(manifest)) { _ in verdicts += 1 }
+    }
+}
+
+@MainActor
+final class MainActorCounter {
+    var files = 0
+
+    func count(_ root: FilePath) async throws {
+        try await Pipeline(stage: DigestStage(.sha256)).run(walking: [root]) { _ in files += 1 }
+    }
+}
+
+@Suite struct IsolationTests {
+    @Test func anActorRunsAPipelineAndKeepsItsResults() async throws {
+        let scratch = try Scratch()
+        _ = try scratch.write("a", Array("one\ntwo\n".utf8))
+        _ = try scratch.write("b", Array("x\n".utf8))
+        let indexer = LineIndexer()
+        let summary = try await indexer.scan(scratch.path)
+        #expect(summary.files == 2)
+        let lines = await indexer.lines
+        #expect(lines == ["\(scratch.path.string)/a": 2, "\(scratch.path.string)/b": 1])
+
+        let manifest = try scratch.write("SUMS", Array("""
+            \(String(repeating: "0", count: 64))  \(scratch.path.string)/a
+            \(String(repeating: "0", count: 64))  \(scratch.path.string)/b
+
+            """.utf8))
+        let checked = try await indexer.verify(FilePath(manifest))
+        #expect(checked.mismatched == 2)
+        #expect(await indexer.verdicts == 2)
+    }
+
+    @Test @MainActor func theMainActorRunsAPipeline() async throws {
+        let scratch = try Scratch()
+        for name in ["x", "y", "z"] { _ = try scratch.write(name, Array(name.utf8)) }
+        let counter = MainActorCounter()
+        try await counter.count(scratch.path)
+        #expect(counter.files == 3)
+    }
+}

@@ -68,14 +68,14 @@ public struct ManifestVerifier: Sendable {
     /// empty lines give none). Throws a ``FileError`` if the manifest itself cannot be opened or
     /// read, after delivering the verdicts of the lines read before the failure.
     public func verify(
-        _ source: Source, _ body: (CheckVerdict) async throws -> Void
+        _ source: Source, isolation: isolated (any Actor)? = #isolation, _ body: (CheckVerdict) async throws -> Void
     ) async throws -> CheckSummary {
         let lines = try ManifestLines(source: source, algorithm: algorithm, nulSeparated: nulSeparated)
         let ignoreMissing = self.ignoreMissing
         let decompressMissing = self.decompressMissing
         var summary = CheckSummary()
         try await ReadScheduler(options: options).run(
-            lines.stream(),
+            lines.stream(), isolation: isolation,
             immediate: { item -> CheckVerdict?? in
                 switch item.line {
                 case .entry: return nil

@@ -26,6 +26,7 @@ package struct OrderedWorkPool: Sendable {
     /// checked before each new item is taken.
     package func run<Items: AsyncSequence, Result: Sendable>(
         _ items: Items,
+        isolation: isolated (any Actor)? = #isolation,
         immediate: (Items.Element) -> Result?,
         cost: (Items.Element) -> Int,
         work: @escaping @Sendable ([Items.Element]) async -> [WorkOutcome<Result>],

@@ -34,21 +34,36 @@ public struct Pipeline<S: Stage>: Sendable {
 
     /// Walks `roots` and processes every regular file found, calling `body` with each result in order.
     /// Throws only what `body` throws, or `CancellationError` if the task was cancelled.
+    ///
+    /// `body` runs in the caller's isolation: an actor (or a `@MainActor` type) can update its own
+    /// state from it directly.
+    ///
+    /// ```swift
+    /// actor Indexer {
+    ///     var lines: [FilePath: UInt64] = [:]
+    ///     func scan(_ root: FilePath) async throws {
+    ///         try await Pipeline(stage: LineCountStage()).run(walking: [root]) { result in
+    ///             if let count = result.output { lines[result.path] = count.lines }
+    ///         }
+    ///     }
+    /// }
+    /// ```
     @discardableResult
     public func run(
         walking roots: [FilePath], walkOptions: WalkOptions = WalkOptions(),
+        isolation: isolated (any Actor)? = #isolation,
         _ body: (FileResult<S.Output>) async throws -> Void
     ) async throws -> RunSummary {
-        try await run(Walker(roots: roots, options: walkOptions).events(), body)
+        try await run(Walker(roots: roots, options: walkOptions).events(), isolation: isolation, body)
     }
 
     /// Processes each path of `paths` (which may be any async sequence: a channel, a stream, a
     /// transformed walk), calling `body` with each result.
     @discardableResult
     public func run<Paths: AsyncSequence<FilePath, Never>>(
-        paths: Paths, _ body: (FileResult<S.Output>) async throws -> Void
+        paths: Paths, isolation: isolated (any Actor)? = #isolation, _ body: (FileResult<S.Output>) async throws -> Void
     ) async throws -> RunSummary {
-        try await run(paths.map { WalkEvent.file(FileEntry(path: $0)) }, body)
+        try await run(paths.map { WalkEvent.file(FileEntry(path: $0)) }, isolation: isolation, body)
     }
 
     /// Processes the files of a walk (see ``Walker``), calling `body` with each result.
@@ -62,14 +77,14 @@ public struct Pipeline<S: Stage>: Sendable {
     @_specialize(exported: true, where S == GunzipStage, Events == AsyncStream<WalkEvent>)
     @discardableResult
     public func run<Events: AsyncSequence<WalkEvent, Never>>(
-        _ events: Events, _ body: (FileResult<S.Output>) async throws -> Void
+        _ events: Events, isolation: isolated (any Actor)? = #isolation, _ body: (FileResult<S.Output>) async throws -> Void
     ) async throws -> RunSummary {
         var summary = RunSummary()
         let stageName = stage.name
         let consumer = makeConsumer()
         let batchBytes = options.batchBytes
         try await ReadScheduler(options: options).run(
-            events,
+            events, isolation: isolation,
             immediate: { event -> FileResult<S.Output>? in
                 switch event {
                 case .file: nil

@@ -14,6 +14,7 @@ package struct ReadScheduler: Sendable {
     /// `deliver` receives every result in order (or as it finishes), never after cancellation.
     package func run<Items: AsyncSequence, Result: Sendable>(
         _ items: Items,
+        isolation: isolated (any Actor)? = #isolation,
         immediate: (Items.Element) -> Result?,
         cost: (Items.Element) -> Int,
         read: @escaping @Sendable (_ batch: [Items.Element], _ reader: ReaderSelection, _ cancelled: CancellationFlag) async -> [WorkOutcome<Result>],
@@ -29,7 +30,7 @@ package struct ReadScheduler: Sendable {
         pool.queueAhead = reader.boundsConcurrency && options.batchBytes > 0 ? 2 : 1
         try await withTaskCancellationHandler {
             try await pool.run(
-                items, immediate: immediate, cost: cost,
+                items, isolation: isolation, immediate: immediate, cost: cost,
                 work: { batch in await read(batch, reader, cancelled) },
                 stop: { cancelled.isSet },
                 deliver: { result in
