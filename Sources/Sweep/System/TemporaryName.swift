@@ -25,9 +25,10 @@ package enum TemporaryName {
     }
 
     /// Whether `name` (a base name) has the form of one of sweep's temporaries.
-    package static func matches(_ name: some Collection<UInt8>) -> Bool {
-        let bytes = Array(name)
-        return bytes.first == UInt8(ascii: ".") && bytes.count >= marker.count + 7
-            && bytes[(bytes.count - 6 - marker.count)..<(bytes.count - 6)].elementsEqual(marker)
+    /// Called for every name a walk meets: no allocation, and most names fail on the first byte.
+    package static func matches(_ name: ArraySlice<UInt8>) -> Bool {
+        guard name.first == UInt8(ascii: "."), name.count >= marker.count + 7 else { return false }
+        let end = name.endIndex - 6
+        return name[(end - marker.count)..<end].elementsEqual(marker)
     }
 }

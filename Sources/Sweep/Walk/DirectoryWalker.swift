@@ -118,8 +118,8 @@ package struct DirectoryWalker: IteratorProtocol {
     }
 
     private mutating func visitChild(_ name: DirectoryName, of top: Int) -> WalkEvent? {
-        let frame = stack[top]
-        var path = frame.path
+        // Fields are read in place: copying the frame would retain and release each of its parts.
+        var path = stack[top].path
         if path.last != UInt8(ascii: "/") { path.append(UInt8(ascii: "/")) }
         path += name.bytes
         // The path below the root matters only to globs; without any, it is not built.
@@ -127,7 +127,7 @@ package struct DirectoryWalker: IteratorProtocol {
         if options.include.isEmpty && options.exclude.isEmpty {
             relative = []
         } else {
-            relative = frame.relative.isEmpty ? Array(name.bytes) : frame.relative + [UInt8(ascii: "/")] + name.bytes
+            relative = stack[top].relative.isEmpty ? Array(name.bytes) : stack[top].relative + [UInt8(ascii: "/")] + name.bytes
         }
 
         var type = name.type
@@ -135,12 +135,13 @@ package struct DirectoryWalker: IteratorProtocol {
         if isLink && !options.followSymlinks { return nil }
         // sweep's own files in the making (or set aside) are never listed, and never deleted for their name.
         if type != DirectoryName.directory && TemporaryName.matches(name.bytes) { return nil }
-        let location = FileLocation(directory: frame.directory, name: name.fileName)
+        let directory = stack[top].directory
+        let location = FileLocation(directory: directory, name: name.fileName)
         if type == DirectoryName.regularFile && !options.needsStatus {
             // d_type said regular file, and no filter needs size or times: the reader's fstat after
             // open supplies them, and identity comes from d_ino and the directory's device.
             guard isListed(relative: relative, name: name.bytes),
-                  !options.skipping.contains(FileIdentity(device: frame.identity.device, inode: name.inode)) else {
+                  !options.skipping.contains(FileIdentity(device: stack[top].identity.device, inode: name.inode)) else {
                 return nil
             }
             return .file(FileEntry(path: FilePath(bytes: path), status: nil, location: location, followsLink: false))
@@ -149,7 +150,7 @@ package struct DirectoryWalker: IteratorProtocol {
             // The stat gives what every entry carries (size, times, identity), and resolves DT_UNKNOWN.
             let status: FileStatus
             do {
-                status = try frame.directory.status(of: location.name, followingLinks: isLink && options.followSymlinks)
+                status = try directory.status(of: location.name, followingLinks: isLink && options.followSymlinks)
             } catch {
                 // A dangling link (with -L) is no file to process; an entry that vanished is worth a word.
                 if isLink { return nil }
@@ -169,7 +170,7 @@ package struct DirectoryWalker: IteratorProtocol {
         }
         if type == DirectoryName.directory {
             if isExcluded(relative: relative, name: name.bytes) { return nil }
-            let parent = frame.directory
+            let parent = directory
             let follow = options.followSymlinks
             return enterDirectory(path: path, relative: relative) { () throws(Errno) in
                 try parent.openDirectory(name.fileName, followingLinks: follow)
