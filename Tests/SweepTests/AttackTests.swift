@@ -373,14 +373,15 @@ enum Attack {
         var output: ProcessOutput?
     }
 
-    /// For each window N in 1...windows: a fresh tree made by `setup`; sweep run with
+    /// For each window N = 1, 2, ...: a fresh tree made by `setup`; sweep run with
     /// `arguments(tree)` under strace with every fsync, fdatasync and syncfs held `delay` µs on entry;
     /// `strike` runs as soon as the trace shows sweep entering its Nth sync (sweep is held there);
-    /// then `verify` judges the outcome. Returns the runs, so that the caller can insist that at
-    /// least one strike landed.
+    /// then `verify` judges the outcome. It goes on until a run makes fewer than N syncs (today's
+    /// sweep makes 3 per file; a fix may make more or fewer), at most `windows`. Returns the runs,
+    /// so that the caller can insist that at least one strike landed.
     @discardableResult
     static func atEachSync(
-        _ label: String, windows: Int = 3, delay: Int = 300_000,
+        _ label: String, windows: Int = 6, delay: Int = 300_000,
         setup: (TempTree) throws -> Void,
         arguments: (TempTree) -> [Arg],
         strike: (TempTree, TracedSweep) throws -> Void,
