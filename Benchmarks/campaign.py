@@ -237,6 +237,7 @@ def verify(argv):
         return gunzip(path) if path is not None else None
 
     accounted = set()
+    pairs = []
     for name, original_hex in sorted(expected.items()):
         gz = name + b".gz"
         accounted.update({name, gz})
@@ -250,6 +251,8 @@ def verify(argv):
                 violations.append("%s (corrupted for check) was removed or compressed" % shown)
             continue
         if change is None:
+            if has_plain and has_gz and plain_hex == original_hex:
+                pairs.append(shown)
             if has_gz:
                 unpacked = decoded(gz)
                 if unpacked is None or sha_of_bytes(unpacked) != original_hex:
@@ -326,6 +329,7 @@ def verify(argv):
     for line in violations:
         print("VIOLATION " + line)
     print("TEMPORARIES %d" % temporaries)
+    print("PAIRS %d" % len(pairs))
     print("FALSEFAILED %d" % false_failed)
 
 
