@@ -751,8 +751,17 @@ struct AttackSwappedLinkTests {
 
     /// `tree/prey` is replaced by a link to a root-only secret while the listing that found it, or
     /// the first call naming it, is held. The secret's digest or line count must never appear.
-    @Test(arguments: commands, Attack.WalkWindow.allCases)
-    func linkSwappedInAfterTheWalkIsNotFollowed(command: [String], window: Attack.WalkWindow) throws {
+    @Test(arguments: commands)
+    func linkSwappedInAfterTheListingIsNotFollowed(command: [String]) throws {
+        try linkSwappedIn(.afterListing, command: command)
+    }
+
+    @Test(arguments: commands)
+    func linkSwappedInAfterTheFirstLookIsNotFollowed(command: [String]) throws {
+        try linkSwappedIn(.afterFirstLook, command: command)
+    }
+
+    func linkSwappedIn(_ window: Attack.WalkWindow, command: [String]) throws {
         guard Attack.requireStrace() else { return }
         let tree = try TempTree("f8")
         let logs = try TempTree("f8-logs")
@@ -1016,8 +1025,17 @@ struct AttackFIFOTests {
     /// A regular file swapped for a FIFO after the listing, or after the first look at it: sum,
     /// lines, gzip must not block on it (nobody ever writes to it), must not treat it as an empty
     /// file, and must leave it alone; if one blocks, SIGTERM must still end it within a second.
-    @Test(arguments: [["sum"], ["lines"], ["gzip", "--no-progress"]], Attack.WalkWindow.allCases)
-    func fileSwappedForAFIFOAfterTheWalkNeverBlocks(command: [String], window: Attack.WalkWindow) throws {
+    @Test(arguments: [["sum"], ["lines"], ["gzip", "--no-progress"]])
+    func fileSwappedForAFIFOAfterTheListingNeverBlocks(command: [String]) throws {
+        try fifoSwappedIn(.afterListing, command: command)
+    }
+
+    @Test(arguments: [["sum"], ["lines"], ["gzip", "--no-progress"]])
+    func fileSwappedForAFIFOAfterTheFirstLookNeverBlocks(command: [String]) throws {
+        try fifoSwappedIn(.afterFirstLook, command: command)
+    }
+
+    func fifoSwappedIn(_ window: Attack.WalkWindow, command: [String]) throws {
         guard Attack.requireStrace() else { return }
         let tree = try TempTree("f4-swap")
         let logs = try TempTree("f4-swap-logs")
