@@ -24,11 +24,11 @@ package enum ShellQuoting {
                     let character = UInt8(value)
                     if character == UInt8(ascii: "#") || character == UInt8(ascii: "~") {
                         if index == 0 { needsQuoting = true }
-                    } else if quotedCharacters.contains(character) {
+                    } else if quotedCharacters[Int(character)] {
                         needsQuoting = true
                     }
                     if character == UInt8(ascii: "'") { hasSingleQuote = true }
-                    if doubleQuoteSpecials.contains(character) { hasDoubleQuoteSpecial = true }
+                    if doubleQuoteSpecials[Int(character)] { hasDoubleQuoteSpecial = true }
                 }
             } else {
                 needsQuoting = true
@@ -73,8 +73,15 @@ package enum ShellQuoting {
         return out
     }
 
-    private static let quotedCharacters = Array(" !\"$&'()*;<=>?[\\^`|:\t".utf8)
-    private static let doubleQuoteSpecials = Array("\"$`\\!".utf8)
+    /// For each ASCII byte: whether it makes a name need quoting (a table, not a search per byte).
+    private static let quotedCharacters = table(" !\"$&'()*;<=>?[\\^`|:\t")
+    private static let doubleQuoteSpecials = table("\"$`\\!")
+
+    private static func table(_ characters: String) -> [Bool] {
+        var table = [Bool](repeating: false, count: 128)
+        for byte in characters.utf8 { table[Int(byte)] = true }
+        return table
+    }
 
     private static func isControl(_ value: UInt32) -> Bool {
         value < 0x20 || value == 0x7f || (0x80..<0xa0).contains(value)
