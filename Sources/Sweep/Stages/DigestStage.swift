@@ -176,9 +176,9 @@ private final class XXH3Checksum: ChecksumState {
     func update(_ bytes: UnsafeRawBufferPointer) {
         guard !bytes.isEmpty else { return }
         if wide {
-            XXH3_128bits_update(state, bytes.baseAddress, bytes.count)
+            sweep_XXH3_128bits_update(state, bytes.baseAddress, bytes.count)
         } else {
-            XXH3_64bits_update(state, bytes.baseAddress, bytes.count)
+            sweep_XXH3_64bits_update(state, bytes.baseAddress, bytes.count)
         }
     }
 
