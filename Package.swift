@@ -22,12 +22,19 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // The system xxHash (Debian: libxxhash-dev 0.8): XXH32, XXH64, XXH3 and XXH128 for `-a xxh*`.
+        .systemLibrary(
+            name: "CXXHash",
+            pkgConfig: "libxxhash",
+            providers: [.apt(["libxxhash-dev"])]
+        ),
         // Hot byte loops in C, where the compiler vectorises them.
         .target(name: "CSweepSupport"),
         .target(
             name: "Sweep",
             dependencies: [
                 "CZlib",
+                "CXXHash",
                 "CSweepSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SystemPackage", package: "swift-system"),

@@ -15,11 +15,15 @@ struct CheckCommand: ParsableCommand, ProcessingCommand {
         discussion: """
             Reads every form coreutils writes: `HEX  NAME`, `HEX *NAME`, escaped names, BSD tags \
             `SHA256 (NAME) = HEX`, comments, CRLF. The algorithm of a line comes from its tag or the \
-            length of its hex, so one manifest may mix algorithms; -a narrows it to one.
+            length of its hex, so one manifest may mix algorithms; -a narrows it to one. \
+            xxhsum's manifests read too: tagged lines (XXH32, XXH64, XXH128, XXH3) always; untagged, \
+            16 digits are XXH64, while 8 digits are CRC-32 and 32 are MD5 unless -a xxh32 or -a \
+            xxh128 says otherwise (-a xxh3 reads 16 digits as XXH3).
 
             Examples:
               sweep check SHA256SUMS
               sweep check --quiet --ignore-missing SUMS other.md5
+              sweep check -a xxh128 XXH128SUMS   (untagged xxhsum -H2 output)
               sweep sum -z . | sweep check -z -
               sweep check --decompress SHA256SUMS   (after sweep gzip --manifest SHA256SUMS)
             """)
@@ -42,7 +46,7 @@ struct CheckCommand: ParsableCommand, ProcessingCommand {
     @Flag(name: [.short, .long], help: "Manifest entries end in NUL, as sweep sum -z writes them.")
     var zero = false
 
-    @Option(name: [.short, .long], help: "Accept only lines of this algorithm.")
+    @Option(name: [.short, .long], help: "Accept only lines of this algorithm (and read untagged lines of its length as it).")
     var algorithm: DigestAlgorithm?
 
     @OptionGroup var execution: ExecutionOptions

@@ -30,6 +30,11 @@ import Darwin
         static let sha512 = "9b71d224bd62f3785d96d46ad3ea3d73319bfbc2890caadae2dff72519673ca7"
             + "2323c3d99ba5c11d7c7acc6e14b8c5da0c4663475c2e5c3adef46f73bcdec043"
         static let crc32 = "3610a686"
+        // xxhsum -H0 … -H3 of "hello".
+        static let xxh32 = "fb0077f9"
+        static let xxh64 = "26c7827d889f6da3"
+        static let xxh128 = "b5e9c1ad071b3e7fc779cfaa5e523818"
+        static let xxh3 = "9555e8555c62dcfd"
 
         static func hex(_ algorithm: DigestAlgorithm) -> String {
             switch algorithm {
@@ -40,6 +45,10 @@ import Darwin
             case .sha384: sha384
             case .sha512: sha512
             case .crc32: crc32
+            case .xxh32: xxh32
+            case .xxh64: xxh64
+            case .xxh128: xxh128
+            case .xxh3: xxh3
             }
         }
 
@@ -234,6 +243,22 @@ import Darwin
             #expect(format(crc, bytes("x\\\n\r"), style: .bsd) == bytes("\\CRC32 (x\\\\\\n\\r) = cbf43926\n"))
         }
 
+        @Test func xxhashLinesAreXxhsums() {
+            let xxh64 = Hello.digest(.xxh64)
+            #expect(format(xxh64, bytes("a b")) == bytes("\(Hello.xxh64)  a b\n"))
+            #expect(format(xxh64, bytes("a"), style: .bsd) == bytes("XXH64 (a) = \(Hello.xxh64)\n"))
+            #expect(format(Hello.digest(.xxh128), bytes("a"), style: .bsd) == bytes("XXH128 (a) = \(Hello.xxh128)\n"))
+            #expect(format(Hello.digest(.xxh32), bytes("a")) == bytes("\(Hello.xxh32)  a\n"))
+            // xxhsum 0.8.1 escapes nothing, in either style.
+            #expect(format(xxh64, bytes("a\\b\nc\rd")) == bytes("\(Hello.xxh64)  a\\b\nc\rd\n"))
+            #expect(format(xxh64, bytes("a\\b\nc"), style: .bsd) == bytes("XXH64 (a\\b\nc) = \(Hello.xxh64)\n"))
+            // XXH3 is always tagged, as xxhsum -H3 prints it.
+            #expect(format(Hello.digest(.xxh3), bytes("n\nl")) == bytes("XXH3 (n\nl) = \(Hello.xxh3)\n"))
+            #expect(format(Hello.digest(.xxh3), bytes("a"), style: .bsd) == bytes("XXH3 (a) = \(Hello.xxh3)\n"))
+            #expect(format(Hello.digest(.xxh3), bytes("a"), nul: true) == bytes("XXH3 (a) = \(Hello.xxh3)") + [0])
+            #expect(DigestAlgorithm.xxh3.standardInputName == "stdin" && DigestAlgorithm.crc32.standardInputName == "-")
+        }
+
         @Test func otherBytesAreRaw() {
             let name: [UInt8] = [0xFF, 0x09, 0x20, 0x2A, 0x22, 0x27]
             #expect(format(crc, name) == bytes("cbf43926  ") + name + [0x0A])
@@ -303,9 +328,39 @@ import Darwin
         }
 
         @Test func untaggedAlgorithmComesFromTheHexLength() {
-            for algorithm in DigestAlgorithm.allCases {
+            // Each length's default: the coreutils algorithms and CRC-32 as before, XXH64 for 16.
+            for algorithm in DigestAlgorithm.allCases where ![.xxh32, .xxh128, .xxh3].contains(algorithm) {
                 #expect(parse(["\(Hello.hex(algorithm))  a"]) == [entry(algorithm, "a")])
+                #expect(DigestAlgorithm.matching(hexLength: algorithm.digestByteCount * 2) == algorithm)
             }
+        }
+
+        @Test func sharedLengthsKeepTheirOldMeaningUnlessAlgorithmSaysOtherwise() {
+            // 8 digits: CRC-32, 32: MD5, 16: XXH64, without -a; with -a, that algorithm.
+            for (algorithm, standing) in [(DigestAlgorithm.xxh32, DigestAlgorithm.crc32), (.xxh128, .md5), (.xxh3, .xxh64)] {
+                let line = "\(Hello.hex(algorithm))  a"
+                #expect(parse([line]) == [.entry(ManifestEntry(
+                    expected: Digest(algorithm: standing, hex: Array(Hello.hex(algorithm).utf8))!, path: bytes("a"), isTagged: false))])
+                #expect(parse([line], algorithm: algorithm) == [entry(algorithm, "a")])
+                // And the other way round: -a xxh32 does not read the CRC-32 as CRC-32.
+                let standingLine = "\(Hello.hex(standing))  a"
+                #expect(parse([standingLine], algorithm: standing) == [entry(standing, "a")])
+                #expect(parse([standingLine], algorithm: algorithm) == [.entry(ManifestEntry(
+                    expected: Digest(algorithm: algorithm, hex: Array(Hello.hex(standing).utf8))!, path: bytes("a"), isTagged: false))])
+            }
+            // A length of another algorithm is improper under -a, as before.
+            #expect(parse(["\(Hello.xxh64)  a", "\(Hello.sha256)  a"], algorithm: .xxh32) == [.improperlyFormatted, .improperlyFormatted])
+        }
+
+        @Test func xxhashTagsAreToldApartThoughXXH3PrefixesXXH32() {
+            let lines = DigestAlgorithm.allCases.filter(\.isXXHash).map { "\($0.tag) (a) = \(Hello.hex($0))" }
+            #expect(parse(lines) == DigestAlgorithm.allCases.filter(\.isXXHash).map { entry($0, "a", tagged: true) })
+            #expect(parse(["XXH32(a) = \(Hello.xxh32)", "XXH3(a) = \(Hello.xxh3)", "XXH3 (a) = \(Hello.xxh32)"])
+                == [entry(.xxh32, "a", tagged: true), entry(.xxh3, "a", tagged: true), .improperlyFormatted])
+            #expect(parse(["XXH32 (a) = \(Hello.xxh32)", "XXH3 (a) = \(Hello.xxh3)"], algorithm: .xxh3)
+                == [.improperlyFormatted, entry(.xxh3, "a", tagged: true)])
+            #expect(parse(["XXH64 (a) = \(Hello.xxh64.uppercased())"]) == [entry(.xxh64, "a", tagged: true)])
+            #expect(parse(["XXH64_LE (a) = \(Hello.xxh64)", "XXH (a) = \(Hello.xxh64)"]) == [.improperlyFormatted, .improperlyFormatted])
         }
 
         @Test func taggedAlgorithmComesFromTheTag() {
@@ -664,7 +719,7 @@ import Darwin
         CraftedManifest(
             label: "every tag",
             body: bytes(
-                DigestAlgorithm.allCases.filter { $0 != .crc32 }.map { "\($0.tag) (a) = \(Hello.hex($0))\n" }.joined()
+                DigestAlgorithm.allCases.filter { $0 != .crc32 && !$0.isXXHash }.map { "\($0.tag) (a) = \(Hello.hex($0))\n" }.joined()
                     + "SHA1 (a) = \(Hello.md5)\nSHA384 (missing) = \(Hello.sha384)\nMD5 (a) = \(String(repeating: "f", count: 32))\n"
                     // Not `SHA256  (a)`: cksum also takes a blank or two there, sha256sum and sweep do not.
                     + "CRC (a) = 1 2\nsha1 (a) = \(Hello.sha1)\n"),

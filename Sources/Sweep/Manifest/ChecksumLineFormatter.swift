@@ -1,8 +1,16 @@
 
-/// Formats manifest lines byte for byte as coreutils' `sha256sum` (and its siblings) print them.
+/// Formats manifest lines byte for byte as coreutils' `sha256sum` (and its siblings) print them,
+/// and the xxHash family's as `xxhsum` 0.8.1 prints them.
 ///
 /// Names are raw bytes: a name that is not valid UTF-8 is written unchanged, as coreutils
-/// writes it. Standard input is named `-`.
+/// writes it. Standard input is named `-` (the caller passes the name; see
+/// ``DigestAlgorithm/standardInputName``).
+///
+/// For the xxHash family (``DigestAlgorithm/isXXHash``) the lines are `xxhsum`'s: the same
+/// `HEX  NAME` and `XXH64 (NAME) = HEX` shapes, but names are never escaped (`xxhsum` 0.8.1 prints
+/// `\`, LF and CR raw, and `xxhsum -c` would not read an escaped line), and XXH3 is always
+/// written tagged, `XXH3 (NAME) = HEX`, because `xxhsum -H3` writes it so with or without
+/// `--tag` (untagged, its 16 digits would read as XXH64).
 ///
 /// ```swift
 /// let formatter = ChecksumLineFormatter(style: .gnu)
@@ -58,14 +66,16 @@ public struct ChecksumLineFormatter: Sendable, Hashable {
     }
 
     private func appendLine(_ digest: Digest, name: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
-        // With -z a name cannot break a line, so coreutils prints every name raw.
-        let escaped = !nulTerminated && ManifestEscaping.containsEscapable(name)
+        // With -z a name cannot break a line, so coreutils prints every name raw; xxhsum 0.8.1
+        // prints every name raw in any case.
+        let escaped = !nulTerminated && !digest.algorithm.isXXHash && ManifestEscaping.containsEscapable(name)
         output.reserveCapacity(output.count + name.count + digest.bytes.count * 2 + 16)
         if escaped {
             // The leading backslash tells a reader that the name that follows is escaped.
             output.append(UInt8(ascii: "\\"))
         }
-        switch style {
+        // xxhsum -H3 writes only the tagged form.
+        switch digest.algorithm == .xxh3 ? .bsd : style {
         case .gnu:
             output.append(contentsOf: digest.hexBytes)
             // The second character would be `*` only with `-b`, which GNU never needs.

@@ -3,8 +3,11 @@
 /// Parses manifest lines exactly as coreutils 9.1 `sha256sum -c` (or `cksum -a ALGO -c`) does,
 /// for every algorithm in ``DigestAlgorithm`` at once.
 ///
-/// A line's algorithm comes from its tag (`SHA1 (a) = …`) or, untagged, from the length of
-/// its hex (32 MD5, 40 SHA1, 56 SHA224, 64 SHA256, 96 SHA384, 128 SHA512, 8 CRC32).
+/// A line's algorithm comes from its tag (`SHA1 (a) = …`, `XXH128 (a) = …`) or, untagged, from
+/// the length of its hex (32 MD5, 40 SHA1, 56 SHA224, 64 SHA256, 96 SHA384, 128 SHA512, 8 CRC32,
+/// 16 XXH64; see ``DigestAlgorithm/matching(hexLength:)``). With ``algorithm`` set, an untagged
+/// line of that algorithm's length is read as that algorithm: `-a xxh32` reads 8 digits as XXH32,
+/// `-a xxh128` 32 digits as XXH128, `-a xxh3` 16 digits as XXH3.
 ///
 /// The parser has state: like coreutils, the first untagged line that gets as far as its
 /// separator decides whether untagged lines are `HEX  NAME` or the "BSD reversed"
@@ -156,8 +159,8 @@ public struct ChecksumManifestParser: Sendable {
             hexEnd += 1
         }
         // Per algorithm coreutils demands exactly its number of hex digits and then a blank,
-        // so the run's length picks the algorithm; no two share a length.
-        guard let algorithm = DigestAlgorithm.matching(hexLength: hexEnd - start), isAccepted(algorithm),
+        // so the run's length picks the algorithm: the one asked for, else the length's default.
+        guard let algorithm = untaggedAlgorithm(hexLength: hexEnd - start),
               s.count - start >= hexEnd - start + 2,  // the hex, a blank and at least one more byte
               Self.isBlank(s[hexEnd])
         else { return nil }
@@ -185,12 +188,25 @@ public struct ChecksumManifestParser: Sendable {
         algorithm.map { $0 == candidate } ?? true
     }
 
-    /// The known algorithm whose tag starts at `i`, if any. No tag is a prefix of another.
+    /// The algorithm of an untagged line with `hexLength` digits: the one asked for if the length
+    /// is its own (several share 8, 16 and 32 digits), else none; without one, the default.
+    private func untaggedAlgorithm(hexLength: Int) -> DigestAlgorithm? {
+        guard let algorithm else { return DigestAlgorithm.matching(hexLength: hexLength) }
+        return algorithm.digestByteCount * 2 == hexLength ? algorithm : nil
+    }
+
+    /// The known algorithm whose tag starts at `i`, if any: the longest that matches, since
+    /// `XXH3` is a prefix of `XXH32` (and no other tag of another).
     private static func algorithm(taggedAt i: Int, in s: UnsafeBufferPointer<UInt8>) -> DigestAlgorithm? {
-        DigestAlgorithm.allCases.first { candidate in
+        var found: DigestAlgorithm?
+        for candidate in DigestAlgorithm.allCases {
             let tag = candidate.tag.utf8
-            return s.count - i >= tag.count && s[i..<(i + tag.count)].elementsEqual(tag)
+            if s.count - i >= tag.count, s[i..<(i + tag.count)].elementsEqual(tag),
+               tag.count > found?.tag.utf8.count ?? 0 {
+                found = candidate
+            }
         }
+        return found
     }
 
     /// The file name: unescaped per coreutils' `filename_unescape` when the line began with
