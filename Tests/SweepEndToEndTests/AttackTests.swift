@@ -641,649 +641,665 @@ enum Attack {
 
 // MARK: - Finding 1 (critical): a directory swapped for a symlink
 
-@Suite(.serialized, .timeLimit(.minutes(3)))
-struct AttackSymlinkedDirectoryTests {
-    /// The issue's deterministic repro, at every sync window: once sweep is inside `T/d`, `T/d` is
-    /// renamed away and replaced by a link to a root-owned directory. Nothing in that directory may
-    /// change (names, contents, modes, owners, inodes), and the tree's file is either intact or its
-    /// complete counterpart exists in the real directory.
-    @Test(arguments: [["gzip"], ["gunzip"], ["gunzip", "-f"]])
-    func directorySwappedForALinkMidRunNeverReachesOutside(command: [String]) throws {
-        guard Attack.requireStrace() else { return }
-        let decompressing = command[0] == "gunzip"
-        let content = utf8("the tree's own passwd\n")
-        var victimBefore: [Attack.Entry] = []
-        let runs = try Attack.atEachSync("f1-\(command.joined(separator: ""))", setup: { tree in
+extension EndToEndTests {
+    @Suite(.serialized, .timeLimit(.minutes(3)))
+    struct AttackSymlinkedDirectoryTests {
+        /// The issue's deterministic repro, at every sync window: once sweep is inside `T/d`, `T/d` is
+        /// renamed away and replaced by a link to a root-owned directory. Nothing in that directory may
+        /// change (names, contents, modes, owners, inodes), and the tree's file is either intact or its
+        /// complete counterpart exists in the real directory.
+        @Test(arguments: [["gzip"], ["gunzip"], ["gunzip", "-f"]])
+        func directorySwappedForALinkMidRunNeverReachesOutside(command: [String]) throws {
+            guard Attack.requireStrace() else { return }
+            let decompressing = command[0] == "gunzip"
+            let content = utf8("the tree's own passwd\n")
+            var victimBefore: [Attack.Entry] = []
+            let runs = try Attack.atEachSync("f1-\(command.joined(separator: ""))", setup: { tree in
+                try tree.directory("T/d")
+                try tree.directory("victim")
+                if decompressing {
+                    try tree.file("T/d/passwd.gz", try Attack.gzipBytes(content))
+                } else {
+                    try tree.file("T/d/passwd", content)
+                }
+                try tree.file("victim/passwd", "root's passwd\n")
+                try tree.file("victim/passwd.gz", try Attack.gzipBytes(utf8("root's archived passwd\n")))
+                try tree.file("victim/other", "root's other file\n")
+                victimBefore = try Attack.snapshot(tree.path("victim"))
+            }, arguments: { tree in
+                Attack.args(command) + ["--no-progress", "-j", "2", Arg(tree.path("T"))]
+            }, strike: { tree, _ in
+                try Attack.rename(tree.path("T/d"), tree.path("T/d.real"))
+                try Attack.symlink(tree.path("victim"), at: tree.path("T/d"))
+            }, verify: { tree, run in
+                let after = try Attack.snapshot(tree.path("victim"))
+                #expect(after == victimBefore,
+                        "sweep \(command.joined(separator: " ")), T/d swapped at sync \(run.window): the directory outside the tree changed: \(Attack.difference(victimBefore, after)); \(Attack.describe(run.output))")
+                let real = run.struck ? tree.path("T/d.real") : tree.path("T/d")
+                let plain = Attack.contentIfRegular(joinPath(real, utf8("passwd")))
+                let packed = Attack.gunzipped(joinPath(real, utf8("passwd.gz")))
+                let kept = plain == content || packed == content
+                #expect(kept,
+                        "sync \(run.window): the tree's passwd is neither intact nor complete in its .gz: \(Attack.names(real)); \(Attack.describe(run.output))")
+                #expect(run.output != nil, "sync \(run.window): sweep did not end")
+            })
+            #expect(runs.contains { $0.struck }, "sweep never reached a sync: nothing was tested (\(runs))")
+        }
+
+        /// The issue's race: user nobody owns `T` and exchanges `T/d` with a link to a root-owned
+        /// directory in a loop while root runs gzip, gunzip, gzip, gunzip -f over `T` (bounded: 40 runs
+        /// or 20 s). The root-owned directory must never change; each of the tree's files must be intact
+        /// or complete in its .gz.
+        @Test func unprivilegedExchangeLoopNeverReachesOutside() throws {
+            guard Attack.requireNobody() else { return }
+            let tree = try TempTree("f1-race")
+            try tree.openToEveryone()
             try tree.directory("T/d")
             try tree.directory("victim")
-            if decompressing {
-                try tree.file("T/d/passwd.gz", try Attack.gzipBytes(content))
-            } else {
-                try tree.file("T/d/passwd", content)
+            var originals: [String: [UInt8]] = [:]
+            for index in 0..<60 {
+                let name = String(format: "f%02d", index)
+                let content = utf8(String(repeating: "line \(index) of the tree's file \(name)\n", count: 1 + index % 7))
+                originals[name] = content
+                try Attack.chown(try tree.file("T/d/\(name)", content), Attack.nobodyUser, Attack.nobodyGroup)
+                try tree.file("victim/\(name)", "root's \(name)\n")
+                try tree.file("victim/\(name).gz", try Attack.gzipBytes(utf8("root's archived \(name)\n")))
             }
-            try tree.file("victim/passwd", "root's passwd\n")
-            try tree.file("victim/passwd.gz", try Attack.gzipBytes(utf8("root's archived passwd\n")))
-            try tree.file("victim/other", "root's other file\n")
-            victimBefore = try Attack.snapshot(tree.path("victim"))
-        }, arguments: { tree in
-            Attack.args(command) + ["--no-progress", "-j", "2", Arg(tree.path("T"))]
-        }, strike: { tree, _ in
-            try Attack.rename(tree.path("T/d"), tree.path("T/d.real"))
-            try Attack.symlink(tree.path("victim"), at: tree.path("T/d"))
-        }, verify: { tree, run in
-            let after = try Attack.snapshot(tree.path("victim"))
-            #expect(after == victimBefore,
-                    "sweep \(command.joined(separator: " ")), T/d swapped at sync \(run.window): the directory outside the tree changed: \(Attack.difference(victimBefore, after)); \(Attack.describe(run.output))")
-            let real = run.struck ? tree.path("T/d.real") : tree.path("T/d")
-            let plain = Attack.contentIfRegular(joinPath(real, utf8("passwd")))
-            let packed = Attack.gunzipped(joinPath(real, utf8("passwd.gz")))
-            let kept = plain == content || packed == content
-            #expect(kept,
-                    "sync \(run.window): the tree's passwd is neither intact nor complete in its .gz: \(Attack.names(real)); \(Attack.describe(run.output))")
-            #expect(run.output != nil, "sync \(run.window): sweep did not end")
-        })
-        #expect(runs.contains { $0.struck }, "sweep never reached a sync: nothing was tested (\(runs))")
-    }
-
-    /// The issue's race: user nobody owns `T` and exchanges `T/d` with a link to a root-owned
-    /// directory in a loop while root runs gzip, gunzip, gzip, gunzip -f over `T` (bounded: 40 runs
-    /// or 20 s). The root-owned directory must never change; each of the tree's files must be intact
-    /// or complete in its .gz.
-    @Test func unprivilegedExchangeLoopNeverReachesOutside() throws {
-        guard Attack.requireNobody() else { return }
-        let tree = try TempTree("f1-race")
-        try tree.openToEveryone()
-        try tree.directory("T/d")
-        try tree.directory("victim")
-        var originals: [String: [UInt8]] = [:]
-        for index in 0..<60 {
-            let name = String(format: "f%02d", index)
-            let content = utf8(String(repeating: "line \(index) of the tree's file \(name)\n", count: 1 + index % 7))
-            originals[name] = content
-            try Attack.chown(try tree.file("T/d/\(name)", content), Attack.nobodyUser, Attack.nobodyGroup)
-            try tree.file("victim/\(name)", "root's \(name)\n")
-            try tree.file("victim/\(name).gz", try Attack.gzipBytes(utf8("root's archived \(name)\n")))
-        }
-        try Attack.symlink(tree.path("victim"), at: tree.path("T/x"))
-        for path in [tree.path("T"), tree.path("T/d"), tree.path("T/x")] {
-            try Attack.chown(path, Attack.nobodyUser, Attack.nobodyGroup)
-        }
-        let victimBefore = try Attack.snapshot(tree.path("victim"))
-        let stop = tree.path("stop")
-
-        let attacker = try Attack.startAttacker(pairs: [(tree.path("T/d"), tree.path("T/x"))], seconds: 25, stop: stop)
-        let commands: [[Arg]] = [["gzip"], ["gunzip"], ["gzip"], ["gunzip", "-f"]]
-        let started = monotonicSeconds()
-        var runs: [String] = []
-        var changed: String?
-        for index in 0..<40 where monotonicSeconds() - started < 20 {
-            let command = commands[index % commands.count]
-            let child = try spawnProcess(sweepExecutable, command + ["--no-progress", "-j", "2", Arg(tree.path("T"))])
-            let output = child.wait(atMost: 15)
-            runs.append("\(command.map { String(decoding: $0.bytes, as: UTF8.self) }.joined(separator: " ")): \(output.map { "\($0.status)" } ?? "killed")")
-            let after = try Attack.snapshot(tree.path("victim"))
-            if after != victimBefore {
-                changed = "after run \(index + 1) (\(runs.last!)): \(Attack.difference(victimBefore, after)); stderr: \(output.map { Attack.firstLines($0.stderrText) } ?? "killed")"
-                break
+            try Attack.symlink(tree.path("victim"), at: tree.path("T/x"))
+            for path in [tree.path("T"), tree.path("T/d"), tree.path("T/x")] {
+                try Attack.chown(path, Attack.nobodyUser, Attack.nobodyGroup)
             }
+            let victimBefore = try Attack.snapshot(tree.path("victim"))
+            let stop = tree.path("stop")
+
+            let attacker = try Attack.startAttacker(pairs: [(tree.path("T/d"), tree.path("T/x"))], seconds: 25, stop: stop)
+            let commands: [[Arg]] = [["gzip"], ["gunzip"], ["gzip"], ["gunzip", "-f"]]
+            let started = monotonicSeconds()
+            var runs: [String] = []
+            var changed: String?
+            for index in 0..<40 where monotonicSeconds() - started < 20 {
+                let command = commands[index % commands.count]
+                let child = try spawnProcess(sweepExecutable, command + ["--no-progress", "-j", "2", Arg(tree.path("T"))])
+                let output = child.wait(atMost: 15)
+                runs.append("\(command.map { String(decoding: $0.bytes, as: UTF8.self) }.joined(separator: " ")): \(output.map { "\($0.status)" } ?? "killed")")
+                let after = try Attack.snapshot(tree.path("victim"))
+                if after != victimBefore {
+                    changed = "after run \(index + 1) (\(runs.last!)): \(Attack.difference(victimBefore, after)); stderr: \(output.map { Attack.firstLines($0.stderrText) } ?? "killed")"
+                    break
+                }
+            }
+            let attackerOutput = try Attack.stopAttacker(attacker, stop: stop)
+            // The attacker puts the pair back; make sure, should it have been killed mid-way.
+            if Attack.isSymbolicLink(tree.path("T/d")) {
+                try Attack.rename(tree.path("T/d"), tree.path("T/tmp"))
+                try Attack.rename(tree.path("T/x"), tree.path("T/d"))
+                try Attack.rename(tree.path("T/tmp"), tree.path("T/x"))
+            }
+            #expect(changed == nil, "root acted outside the tree: \(changed ?? ""); exchanges made, failed: \(attackerOutput.stdoutText)")
+            for (name, content) in originals.sorted(by: { $0.key < $1.key }) {
+                let plain = Attack.contentIfRegular(tree.path("T/d/\(name)"))
+                let packed = Attack.gunzipped(tree.path("T/d/\(name).gz"))
+                let kept = plain == content || packed == content
+                #expect(kept, "T/d/\(name) lost: neither intact nor complete in its .gz; runs: \(runs)")
+            }
+            #expect(!attackerOutput.stdoutText.hasPrefix("0 "), "the attacker made no exchange: \(attackerOutput)")
         }
-        let attackerOutput = try Attack.stopAttacker(attacker, stop: stop)
-        // The attacker puts the pair back; make sure, should it have been killed mid-way.
-        if Attack.isSymbolicLink(tree.path("T/d")) {
-            try Attack.rename(tree.path("T/d"), tree.path("T/tmp"))
-            try Attack.rename(tree.path("T/x"), tree.path("T/d"))
-            try Attack.rename(tree.path("T/tmp"), tree.path("T/x"))
-        }
-        #expect(changed == nil, "root acted outside the tree: \(changed ?? ""); exchanges made, failed: \(attackerOutput.stdoutText)")
-        for (name, content) in originals.sorted(by: { $0.key < $1.key }) {
-            let plain = Attack.contentIfRegular(tree.path("T/d/\(name)"))
-            let packed = Attack.gunzipped(tree.path("T/d/\(name).gz"))
-            let kept = plain == content || packed == content
-            #expect(kept, "T/d/\(name) lost: neither intact nor complete in its .gz; runs: \(runs)")
-        }
-        #expect(!attackerOutput.stdoutText.hasPrefix("0 "), "the attacker made no exchange: \(attackerOutput)")
     }
 }
 
 // MARK: - Finding 8 (low-medium): sum, lines, run follow a link swapped in after the walk
 
-@Suite(.serialized, .timeLimit(.minutes(3)))
-struct AttackSwappedLinkTests {
-    static let commands: [[String]] = [["sum"], ["lines"], ["run", "-s", "sha256", "-s", "lines", "--json"]]
+extension EndToEndTests {
+    @Suite(.serialized, .timeLimit(.minutes(3)))
+    struct AttackSwappedLinkTests {
+        static let commands: [[String]] = [["sum"], ["lines"], ["run", "-s", "sha256", "-s", "lines", "--json"]]
 
-    /// `tree/prey` is replaced by a link to a root-only secret while the listing that found it, or
-    /// the first call naming it, is held. The secret's digest or line count must never appear.
-    @Test(arguments: commands)
-    func linkSwappedInAfterTheListingIsNotFollowed(command: [String]) throws {
-        try linkSwappedIn(.afterListing, command: command)
-    }
-
-    @Test(arguments: commands)
-    func linkSwappedInAfterTheFirstLookIsNotFollowed(command: [String]) throws {
-        try linkSwappedIn(.afterFirstLook, command: command)
-    }
-
-    func linkSwappedIn(_ window: Attack.WalkWindow, command: [String]) throws {
-        guard Attack.requireStrace() else { return }
-        let tree = try TempTree("f8")
-        let logs = try TempTree("f8-logs")
-        let secret = try Attack.Secret(in: tree)
-        try tree.file("tree/other", "other\n")
-        try tree.file("tree/prey", "prey\n")
-        try tree.directory("moved")
-        let (struck, run) = try Attack.atWalkWindow(
-            window, command: Attack.args(command) + ["--files-from", "-", "-0"],
-            input: nulTerminated([tree.path("tree")]), name: "prey", logs: logs
-        ) {
-            try Attack.rename(tree.path("tree/prey"), tree.path("moved/prey"))
-            try Attack.symlink(secret.path, at: tree.path("tree/prey"))
+        /// `tree/prey` is replaced by a link to a root-only secret while the listing that found it, or
+        /// the first call naming it, is held. The secret's digest or line count must never appear.
+        @Test(arguments: commands)
+        func linkSwappedInAfterTheListingIsNotFollowed(command: [String]) throws {
+            try linkSwappedIn(.afterListing, command: command)
         }
-        let output = run.finish(atMost: 30)
-        if output == nil { run.killAll() }
-        #expect(struck, "sweep never reached the window \(window): nothing was tested; trace: \(Attack.logLines(run.log).suffix(5))")
-        #expect(output != nil, "sweep \(command.joined(separator: " ")) did not end within 30 s")
-        if let output {
-            let leaked = secret.leaked(in: output)
-            #expect(!leaked,
-                    "sweep \(command.joined(separator: " ")) followed the link swapped in \(window) and read the root-only secret: \(secret.evidence(in: output))")
-        }
-    }
 
-    /// The race: nobody exchanges each of 50 files with a link to the secret, in a loop, while root
-    /// runs sum, lines and run over the tree (bounded: 15 runs or 15 s).
-    @Test func unprivilegedExchangeLoopNeverLeaksTheSecret() throws {
-        guard Attack.requireNobody() else { return }
-        let tree = try TempTree("f8-race")
-        try tree.openToEveryone()
-        let secret = try Attack.Secret(in: tree)
-        let pairs = try Attack.symlinkTrap(tree, secret: secret, count: 50)
-        let stop = tree.path("stop")
-        let attacker = try Attack.startAttacker(pairs: pairs, seconds: 20, stop: stop)
-        let started = monotonicSeconds()
-        var leak: String?
-        var runs = 0
-        for index in 0..<15 where monotonicSeconds() - started < 15 {
-            let command = Self.commands[index % Self.commands.count]
-            let child = try spawnProcess(sweepExecutable, Attack.args(command) + [Arg(tree.path("tree"))])
-            runs += 1
-            guard let output = child.wait(atMost: 15) else {
-                leak = "sweep \(command.joined(separator: " ")) did not end within 15 s"
-                break
+        @Test(arguments: commands)
+        func linkSwappedInAfterTheFirstLookIsNotFollowed(command: [String]) throws {
+            try linkSwappedIn(.afterFirstLook, command: command)
+        }
+
+        func linkSwappedIn(_ window: Attack.WalkWindow, command: [String]) throws {
+            guard Attack.requireStrace() else { return }
+            let tree = try TempTree("f8")
+            let logs = try TempTree("f8-logs")
+            let secret = try Attack.Secret(in: tree)
+            try tree.file("tree/other", "other\n")
+            try tree.file("tree/prey", "prey\n")
+            try tree.directory("moved")
+            let (struck, run) = try Attack.atWalkWindow(
+                window, command: Attack.args(command) + ["--files-from", "-", "-0"],
+                input: nulTerminated([tree.path("tree")]), name: "prey", logs: logs
+            ) {
+                try Attack.rename(tree.path("tree/prey"), tree.path("moved/prey"))
+                try Attack.symlink(secret.path, at: tree.path("tree/prey"))
             }
-            if secret.leaked(in: output) {
-                leak = "sweep \(command.joined(separator: " ")) (run \(runs)) printed the root-only secret's digest or line count: \(secret.evidence(in: output))"
-                break
+            let output = run.finish(atMost: 30)
+            if output == nil { run.killAll() }
+            #expect(struck, "sweep never reached the window \(window): nothing was tested; trace: \(Attack.logLines(run.log).suffix(5))")
+            #expect(output != nil, "sweep \(command.joined(separator: " ")) did not end within 30 s")
+            if let output {
+                let leaked = secret.leaked(in: output)
+                #expect(!leaked,
+                        "sweep \(command.joined(separator: " ")) followed the link swapped in \(window) and read the root-only secret: \(secret.evidence(in: output))")
             }
         }
-        let attackerOutput = try Attack.stopAttacker(attacker, stop: stop)
-        #expect(leak == nil, "\(leak ?? ""); exchanges made, failed: \(attackerOutput.stdoutText)")
-        #expect(!attackerOutput.stdoutText.hasPrefix("0 "), "the attacker made no exchange: \(attackerOutput)")
+
+        /// The race: nobody exchanges each of 50 files with a link to the secret, in a loop, while root
+        /// runs sum, lines and run over the tree (bounded: 15 runs or 15 s).
+        @Test func unprivilegedExchangeLoopNeverLeaksTheSecret() throws {
+            guard Attack.requireNobody() else { return }
+            let tree = try TempTree("f8-race")
+            try tree.openToEveryone()
+            let secret = try Attack.Secret(in: tree)
+            let pairs = try Attack.symlinkTrap(tree, secret: secret, count: 50)
+            let stop = tree.path("stop")
+            let attacker = try Attack.startAttacker(pairs: pairs, seconds: 20, stop: stop)
+            let started = monotonicSeconds()
+            var leak: String?
+            var runs = 0
+            for index in 0..<15 where monotonicSeconds() - started < 15 {
+                let command = Self.commands[index % Self.commands.count]
+                let child = try spawnProcess(sweepExecutable, Attack.args(command) + [Arg(tree.path("tree"))])
+                runs += 1
+                guard let output = child.wait(atMost: 15) else {
+                    leak = "sweep \(command.joined(separator: " ")) did not end within 15 s"
+                    break
+                }
+                if secret.leaked(in: output) {
+                    leak = "sweep \(command.joined(separator: " ")) (run \(runs)) printed the root-only secret's digest or line count: \(secret.evidence(in: output))"
+                    break
+                }
+            }
+            let attackerOutput = try Attack.stopAttacker(attacker, stop: stop)
+            #expect(leak == nil, "\(leak ?? ""); exchanges made, failed: \(attackerOutput.stdoutText)")
+            #expect(!attackerOutput.stdoutText.hasPrefix("0 "), "the attacker made no exchange: \(attackerOutput)")
+        }
     }
 }
 
 // MARK: - Findings 2, 3, 5, 11: what happens between reading and publishing
 
-@Suite(.serialized, .timeLimit(.minutes(3)))
-struct AttackPublishWindowTests {
-    /// Finding 2: a new file renamed over FILE while sweep compresses it (at each sync) is never
-    /// deleted; if FILE.gz exists, it holds the original exactly.
-    @Test func fileRenamedIntoPlaceDuringTheRunIsKept() throws {
-        guard Attack.requireStrace() else { return }
-        let original = randomBytes(3 << 20, seed: 2)
-        let newcomer = utf8("NEW\n")
-        let runs = try Attack.atEachSync("f2", setup: { tree in
-            try tree.file("big", original)
-        }, arguments: { tree in
-            ["gzip", "--no-progress", Arg(tree.path("big"))]
-        }, strike: { tree, _ in
-            try writeFile(tree.path("big.new"), newcomer)
-            try Attack.rename(tree.path("big.new"), tree.path("big"))
-        }, verify: { tree, run in
-            guard run.struck else { return }
-            let newcomerKept = Attack.contentIfRegular(tree.path("big")) == newcomer
-            #expect(newcomerKept,
-                    "sync \(run.window): the file renamed into place was deleted or changed; left: \(Attack.names(tree.root)); \(Attack.describe(run.output))")
-            if pathExists(tree.path("big.gz")) {
-                let complete = Attack.gunzipped(tree.path("big.gz")) == original
-                #expect(complete, "sync \(run.window): big.gz is not the complete original")
-            }
-        })
-        #expect(runs.contains { $0.struck }, "sweep never reached a sync: nothing was tested")
-    }
+extension EndToEndTests {
+    @Suite(.serialized, .timeLimit(.minutes(3)))
+    struct AttackPublishWindowTests {
+        /// Finding 2: a new file renamed over FILE while sweep compresses it (at each sync) is never
+        /// deleted; if FILE.gz exists, it holds the original exactly.
+        @Test func fileRenamedIntoPlaceDuringTheRunIsKept() throws {
+            guard Attack.requireStrace() else { return }
+            let original = randomBytes(3 << 20, seed: 2)
+            let newcomer = utf8("NEW\n")
+            let runs = try Attack.atEachSync("f2", setup: { tree in
+                try tree.file("big", original)
+            }, arguments: { tree in
+                ["gzip", "--no-progress", Arg(tree.path("big"))]
+            }, strike: { tree, _ in
+                try writeFile(tree.path("big.new"), newcomer)
+                try Attack.rename(tree.path("big.new"), tree.path("big"))
+            }, verify: { tree, run in
+                guard run.struck else { return }
+                let newcomerKept = Attack.contentIfRegular(tree.path("big")) == newcomer
+                #expect(newcomerKept,
+                        "sync \(run.window): the file renamed into place was deleted or changed; left: \(Attack.names(tree.root)); \(Attack.describe(run.output))")
+                if pathExists(tree.path("big.gz")) {
+                    let complete = Attack.gunzipped(tree.path("big.gz")) == original
+                    #expect(complete, "sync \(run.window): big.gz is not the complete original")
+                }
+            })
+            #expect(runs.contains { $0.struck }, "sweep never reached a sync: nothing was tested")
+        }
 
-    /// Finding 3: a line appended (`echo late >> app.log`) at each sync is never lost: either the
-    /// original is kept, with a message naming it and exit 2, or the line is in app.log.gz (or,
-    /// appended after the original was removed, in a new app.log beside a complete app.log.gz).
-    @Test func lineAppendedBeforeTheOriginalIsRemovedIsNeverLost() throws {
-        guard Attack.requireStrace() else { return }
-        var original: [UInt8] = []
-        for line in 1...100_000 { original += utf8("\(line)\n") }
-        let late = utf8("late\n")
-        let runs = try Attack.atEachSync("f3", setup: { tree in
-            try tree.file("app.log", original)
-        }, arguments: { tree in
-            ["gzip", "--no-progress", Arg(tree.path("app.log"))]
-        }, strike: { tree, _ in
-            try Attack.appendCreating(tree.path("app.log"), late)
-        }, verify: { tree, run in
-            guard run.struck else { return }
-            guard let output = run.output else {
-                Issue.record("sync \(run.window): sweep did not end")
-                return
-            }
-            let plain = Attack.contentIfRegular(tree.path("app.log"))
-            let packed = Attack.gunzipped(tree.path("app.log.gz"))
-            let everything = original + late
-            let kept = plain == everything && (packed == nil || packed == original || packed == everything)
-            let inOutput = packed == everything && plain == nil
-            let appendedAfterRemoval = packed == original && plain == late
-            let state = "app.log: \(Attack.summary(plain)), app.log.gz decodes to: \(Attack.summary(packed))"
-            #expect(kept || inOutput || appendedAfterRemoval, "sync \(run.window): the appended line was lost: \(state); \(output)")
-            if kept {
-                #expect(output.status == .exited(2), "sync \(run.window): the original was kept, which must be said with exit 2: \(output)")
-                #expect(output.stderrText.contains("app.log"), "sync \(run.window): no message names app.log: \(output)")
-            }
-        })
-        #expect(runs.contains { $0.struck }, "sweep never reached a sync: nothing was tested")
-    }
+        /// Finding 3: a line appended (`echo late >> app.log`) at each sync is never lost: either the
+        /// original is kept, with a message naming it and exit 2, or the line is in app.log.gz (or,
+        /// appended after the original was removed, in a new app.log beside a complete app.log.gz).
+        @Test func lineAppendedBeforeTheOriginalIsRemovedIsNeverLost() throws {
+            guard Attack.requireStrace() else { return }
+            var original: [UInt8] = []
+            for line in 1...100_000 { original += utf8("\(line)\n") }
+            let late = utf8("late\n")
+            let runs = try Attack.atEachSync("f3", setup: { tree in
+                try tree.file("app.log", original)
+            }, arguments: { tree in
+                ["gzip", "--no-progress", Arg(tree.path("app.log"))]
+            }, strike: { tree, _ in
+                try Attack.appendCreating(tree.path("app.log"), late)
+            }, verify: { tree, run in
+                guard run.struck else { return }
+                guard let output = run.output else {
+                    Issue.record("sync \(run.window): sweep did not end")
+                    return
+                }
+                let plain = Attack.contentIfRegular(tree.path("app.log"))
+                let packed = Attack.gunzipped(tree.path("app.log.gz"))
+                let everything = original + late
+                let kept = plain == everything && (packed == nil || packed == original || packed == everything)
+                let inOutput = packed == everything && plain == nil
+                let appendedAfterRemoval = packed == original && plain == late
+                let state = "app.log: \(Attack.summary(plain)), app.log.gz decodes to: \(Attack.summary(packed))"
+                #expect(kept || inOutput || appendedAfterRemoval, "sync \(run.window): the appended line was lost: \(state); \(output)")
+                if kept {
+                    #expect(output.status == .exited(2), "sync \(run.window): the original was kept, which must be said with exit 2: \(output)")
+                    #expect(output.stderrText.contains("app.log"), "sync \(run.window): no message names app.log: \(output)")
+                }
+            })
+            #expect(runs.contains { $0.struck }, "sweep never reached a sync: nothing was tested")
+        }
 
-    /// Finding 5: an output that appears during the run (at each sync before sweep publishes its
-    /// own) is not overwritten without -f: the newcomer is kept, the input too, exit 2 with gzip's
-    /// "already exists".
-    @Test(arguments: [false, true])
-    func outputAppearingDuringTheRunIsNotOverwritten(decompressing: Bool) throws {
-        guard Attack.requireStrace() else { return }
-        let content = randomBytes(300_000, seed: 5)
-        let input = decompressing ? "data.gz" : "data"
-        let output = decompressing ? "data" : "data.gz"
-        let newcomer = utf8("other\n")
-        var inputBytes: [UInt8] = []
-        var window = 0
-        var created: Set<Int> = []
-        try Attack.atEachSync("f5-\(decompressing)", setup: { tree in
-            window += 1
-            inputBytes = decompressing ? try Attack.gzipBytes(content) : content
-            try tree.file(input, inputBytes)
-        }, arguments: { tree in
-            [decompressing ? "gunzip" : "gzip", "--no-progress", Arg(tree.path(input))]
-        }, strike: { tree, _ in
-            // Only an output that does not exist yet is a newcomer; sweep's own is not touched.
-            if try Attack.createExclusively(tree.path(output), newcomer) { created.insert(window) }
-        }, verify: { tree, run in
-            guard created.contains(run.window) else { return }
-            guard let result = run.output else {
-                Issue.record("sync \(run.window): sweep did not end")
-                return
-            }
-            let newcomerKept = Attack.contentIfRegular(tree.path(output)) == newcomer
-            let inputKept = Attack.contentIfRegular(tree.path(input)) == inputBytes
-            #expect(newcomerKept,
-                    "sync \(run.window): \(output), created during the run, was overwritten or removed without -f: \(result)")
-            #expect(inputKept,
-                    "sync \(run.window): \(input) was not kept although its output could not be written: \(Attack.names(tree.root)); \(result)")
-            #expect(result.status == .exited(2), "sync \(run.window): expected gzip's exit 2 for an existing output: \(result)")
-            #expect(result.stderrText.contains(output) && result.stderrText.contains("already exists"),
-                    "sync \(run.window): no \"\(output) already exists\" message: \(result)")
-        })
-        #expect(!created.isEmpty, "the output was already there at the first sync: nothing was tested")
-    }
+        /// Finding 5: an output that appears during the run (at each sync before sweep publishes its
+        /// own) is not overwritten without -f: the newcomer is kept, the input too, exit 2 with gzip's
+        /// "already exists".
+        @Test(arguments: [false, true])
+        func outputAppearingDuringTheRunIsNotOverwritten(decompressing: Bool) throws {
+            guard Attack.requireStrace() else { return }
+            let content = randomBytes(300_000, seed: 5)
+            let input = decompressing ? "data.gz" : "data"
+            let output = decompressing ? "data" : "data.gz"
+            let newcomer = utf8("other\n")
+            var inputBytes: [UInt8] = []
+            var window = 0
+            var created: Set<Int> = []
+            try Attack.atEachSync("f5-\(decompressing)", setup: { tree in
+                window += 1
+                inputBytes = decompressing ? try Attack.gzipBytes(content) : content
+                try tree.file(input, inputBytes)
+            }, arguments: { tree in
+                [decompressing ? "gunzip" : "gzip", "--no-progress", Arg(tree.path(input))]
+            }, strike: { tree, _ in
+                // Only an output that does not exist yet is a newcomer; sweep's own is not touched.
+                if try Attack.createExclusively(tree.path(output), newcomer) { created.insert(window) }
+            }, verify: { tree, run in
+                guard created.contains(run.window) else { return }
+                guard let result = run.output else {
+                    Issue.record("sync \(run.window): sweep did not end")
+                    return
+                }
+                let newcomerKept = Attack.contentIfRegular(tree.path(output)) == newcomer
+                let inputKept = Attack.contentIfRegular(tree.path(input)) == inputBytes
+                #expect(newcomerKept,
+                        "sync \(run.window): \(output), created during the run, was overwritten or removed without -f: \(result)")
+                #expect(inputKept,
+                        "sync \(run.window): \(input) was not kept although its output could not be written: \(Attack.names(tree.root)); \(result)")
+                #expect(result.status == .exited(2), "sync \(run.window): expected gzip's exit 2 for an existing output: \(result)")
+                #expect(result.stderrText.contains(output) && result.stderrText.contains("already exists"),
+                        "sync \(run.window): no \"\(output) already exists\" message: \(result)")
+            })
+            #expect(!created.isEmpty, "the output was already there at the first sync: nothing was tested")
+        }
 
-    /// Finding 11: killed at each sync, then run again: the second run must finish the job (exit 0,
-    /// FILE gone, FILE.gz complete), including when the kill left FILE and a complete FILE.gz.
-    @Test func killedAtEachSyncTheNextRunFinishesTheJob() throws {
-        guard Attack.requireStrace() else { return }
-        let content = randomBytes(200_000, seed: 11)
-        let runs = try Attack.atEachSync("f11-kill", setup: { tree in
+        /// Finding 11: killed at each sync, then run again: the second run must finish the job (exit 0,
+        /// FILE gone, FILE.gz complete), including when the kill left FILE and a complete FILE.gz.
+        @Test func killedAtEachSyncTheNextRunFinishesTheJob() throws {
+            guard Attack.requireStrace() else { return }
+            let content = randomBytes(200_000, seed: 11)
+            let runs = try Attack.atEachSync("f11-kill", setup: { tree in
+                try tree.file("d/app.log", content)
+            }, arguments: { tree in
+                ["gzip", "--no-progress", Arg(tree.path("d/app.log"))]
+            }, strike: { _, run in
+                for pid in Attack.descendants(of: run.strace.pid) { kill(pid, SIGKILL) }
+            }, verify: { tree, run in
+                guard run.struck else { return }
+                let bothLeft = pathExists(tree.path("d/app.log")) && pathExists(tree.path("d/app.log.gz"))
+                // The directory, not the file: after a kill past the unlink there is no app.log to name.
+                let again = try runSweep(["gzip", "--no-progress", Arg(tree.path("d"))])
+                #expect(again.status == .exited(0), "killed at sync \(run.window) (FILE and FILE.gz both left: \(bothLeft)), the next run did not finish the job: \(again)")
+                #expect(!pathExists(tree.path("d/app.log")), "killed at sync \(run.window): app.log still there after the next run: \(again)")
+                let complete = Attack.gunzipped(tree.path("d/app.log.gz")) == content
+                #expect(complete, "killed at sync \(run.window): app.log.gz is not the complete original")
+                if bothLeft {
+                    #expect(again.stderrText.contains("app.log"), "the next run removed app.log without saying so: \(again)")
+                }
+            })
+            #expect(runs.contains { $0.struck }, "sweep never reached a sync: nothing was tested")
+        }
+
+        /// Finding 11 by hand: FILE and a FILE.gz that decodes exactly to it (a kill between rename and
+        /// unlink). The next run removes FILE and says so, exit 0; a FILE.gz that differs (or is
+        /// corrupt) is still refused with "already exists", exit 2, both kept.
+        @Test(arguments: ["same", "different", "corrupt"], [false, true])
+        func leftoverPairFromAKillIsResolvedOnlyWhenIdentical(gz: String, walking: Bool) throws {
+            let tree = try TempTree("f11")
+            let content = randomBytes(100_000, seed: 111)
             try tree.file("d/app.log", content)
-        }, arguments: { tree in
-            ["gzip", "--no-progress", Arg(tree.path("d/app.log"))]
-        }, strike: { _, run in
-            for pid in Attack.descendants(of: run.strace.pid) { kill(pid, SIGKILL) }
-        }, verify: { tree, run in
-            guard run.struck else { return }
-            let bothLeft = pathExists(tree.path("d/app.log")) && pathExists(tree.path("d/app.log.gz"))
-            // The directory, not the file: after a kill past the unlink there is no app.log to name.
-            let again = try runSweep(["gzip", "--no-progress", Arg(tree.path("d"))])
-            #expect(again.status == .exited(0), "killed at sync \(run.window) (FILE and FILE.gz both left: \(bothLeft)), the next run did not finish the job: \(again)")
-            #expect(!pathExists(tree.path("d/app.log")), "killed at sync \(run.window): app.log still there after the next run: \(again)")
-            let complete = Attack.gunzipped(tree.path("d/app.log.gz")) == content
-            #expect(complete, "killed at sync \(run.window): app.log.gz is not the complete original")
-            if bothLeft {
-                #expect(again.stderrText.contains("app.log"), "the next run removed app.log without saying so: \(again)")
+            var packed: [UInt8]
+            switch gz {
+            case "same": packed = try Attack.gzipBytes(content)
+            case "different": packed = try Attack.gzipBytes(content + utf8("more\n"))
+            default:
+                packed = try Attack.gzipBytes(content)
+                packed[packed.count / 2] ^= 0x55
             }
-        })
-        #expect(runs.contains { $0.struck }, "sweep never reached a sync: nothing was tested")
-    }
-
-    /// Finding 11 by hand: FILE and a FILE.gz that decodes exactly to it (a kill between rename and
-    /// unlink). The next run removes FILE and says so, exit 0; a FILE.gz that differs (or is
-    /// corrupt) is still refused with "already exists", exit 2, both kept.
-    @Test(arguments: ["same", "different", "corrupt"], [false, true])
-    func leftoverPairFromAKillIsResolvedOnlyWhenIdentical(gz: String, walking: Bool) throws {
-        let tree = try TempTree("f11")
-        let content = randomBytes(100_000, seed: 111)
-        try tree.file("d/app.log", content)
-        var packed: [UInt8]
-        switch gz {
-        case "same": packed = try Attack.gzipBytes(content)
-        case "different": packed = try Attack.gzipBytes(content + utf8("more\n"))
-        default:
-            packed = try Attack.gzipBytes(content)
-            packed[packed.count / 2] ^= 0x55
+            try tree.file("d/app.log.gz", packed)
+            let output = try runSweep(["gzip", "--no-progress", walking ? Arg(tree.path("d")) : Arg(tree.path("d/app.log"))])
+            if gz == "same" {
+                #expect(output.status == .exited(0), "\(output)")
+                #expect(!pathExists(tree.path("d/app.log")), "app.log not removed although app.log.gz holds it exactly: \(output)")
+                let unchanged = try readFile(tree.path("d/app.log.gz")) == packed
+                #expect(unchanged, "app.log.gz was rewritten")
+                #expect(output.stderrText.contains("app.log"), "app.log removed without a message: \(output)")
+            } else {
+                #expect(output.status == .exited(2), "\(output)")
+                #expect(output.stderrText.contains("app.log.gz") && output.stderrText.contains("already exists"), "\(output)")
+                let bothKept = Attack.contentIfRegular(tree.path("d/app.log")) == content
+                    && Attack.contentIfRegular(tree.path("d/app.log.gz")) == packed
+                #expect(bothKept, "app.log or app.log.gz changed: \(Attack.names(tree.path("d")))")
+            }
+            #expect(Attack.names(tree.path("d")) == ["app.log", "app.log.gz"].filter { gz != "same" || $0 == "app.log.gz" })
         }
-        try tree.file("d/app.log.gz", packed)
-        let output = try runSweep(["gzip", "--no-progress", walking ? Arg(tree.path("d")) : Arg(tree.path("d/app.log"))])
-        if gz == "same" {
-            #expect(output.status == .exited(0), "\(output)")
-            #expect(!pathExists(tree.path("d/app.log")), "app.log not removed although app.log.gz holds it exactly: \(output)")
-            let unchanged = try readFile(tree.path("d/app.log.gz")) == packed
-            #expect(unchanged, "app.log.gz was rewritten")
-            #expect(output.stderrText.contains("app.log"), "app.log removed without a message: \(output)")
-        } else {
-            #expect(output.status == .exited(2), "\(output)")
-            #expect(output.stderrText.contains("app.log.gz") && output.stderrText.contains("already exists"), "\(output)")
-            let bothKept = Attack.contentIfRegular(tree.path("d/app.log")) == content
-                && Attack.contentIfRegular(tree.path("d/app.log.gz")) == packed
-            #expect(bothKept, "app.log or app.log.gz changed: \(Attack.names(tree.path("d")))")
-        }
-        #expect(Attack.names(tree.path("d")) == ["app.log", "app.log.gz"].filter { gz != "same" || $0 == "app.log.gz" })
     }
 }
 
 // MARK: - Finding 4 (medium): FIFOs and signals
 
-@Suite(.serialized, .timeLimit(.minutes(3)))
-struct AttackFIFOTests {
-    /// A manifest naming a FIFO: `check` must not block on it (no writer ever comes), and while it
-    /// runs SIGTERM or SIGINT must end it within a second.
-    @Test(arguments: [SIGTERM, SIGINT])
-    func manifestNamingAFIFONeverBlocks(signal: Int32) throws {
-        let tree = try TempTree("f4-check")
-        try tree.fifo("fifo")
-        try tree.file("other", "other\n")
-        let otherHex = try Oracle.hexDigests(.sha256, of: [tree.path("other")])[0]
-        try tree.file("SUMS", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  fifo\n\(otherHex)  other\n")
-        let child = try spawnProcess(sweepExecutable, ["check", "SUMS"], directory: tree.root)
-        if let output = Attack.waitWithoutKilling(child, atMost: 5) {
-            #expect(output.status == .exited(1), "\(output)")
-            #expect(output.stdoutText.contains("fifo: FAILED") || output.stderrText.contains("fifo"), "the FIFO is not reported: \(output)")
-            #expect(!output.stdoutText.contains("fifo: OK"), "\(output)")
-            #expect(output.stdoutText.contains("other: OK"), "\(output)")
-            return
-        }
-        Issue.record("sweep check blocked on a FIFO named in the manifest (still running after 5 s)")
-        child.signal(signal)
-        let started = monotonicSeconds()
-        let output = Attack.waitWithoutKilling(child, atMost: 1)
-        #expect(output != nil, "…and ignored \(signal == SIGTERM ? "SIGTERM" : "SIGINT") for a second")
-        if output == nil {
-            child.signal(SIGKILL)
-            child.wait()
-        } else {
-            #expect(output?.status == .exited(130), "\(Attack.describe(output)) after \(monotonicSeconds() - started) s")
-        }
-    }
-
-    /// A regular file swapped for a FIFO after the listing, or after the first look at it: sum,
-    /// lines, gzip must not block on it (nobody ever writes to it), must not treat it as an empty
-    /// file, and must leave it alone; if one blocks, SIGTERM must still end it within a second.
-    @Test(arguments: [["sum"], ["lines"], ["gzip", "--no-progress"]])
-    func fileSwappedForAFIFOAfterTheListingNeverBlocks(command: [String]) throws {
-        try fifoSwappedIn(.afterListing, command: command)
-    }
-
-    @Test(arguments: [["sum"], ["lines"], ["gzip", "--no-progress"]])
-    func fileSwappedForAFIFOAfterTheFirstLookNeverBlocks(command: [String]) throws {
-        try fifoSwappedIn(.afterFirstLook, command: command)
-    }
-
-    func fifoSwappedIn(_ window: Attack.WalkWindow, command: [String]) throws {
-        guard Attack.requireStrace() else { return }
-        let tree = try TempTree("f4-swap")
-        let logs = try TempTree("f4-swap-logs")
-        try tree.file("tree/other", "other\n")
-        try tree.file("tree/prey", "prey\n")
-        try tree.directory("moved")
-        let (struck, run) = try Attack.atWalkWindow(
-            window, command: Attack.args(command) + ["--files-from", "-", "-0"],
-            input: nulTerminated([tree.path("tree")]), name: "prey", logs: logs
-        ) {
-            try Attack.rename(tree.path("tree/prey"), tree.path("moved/prey"))
-            try Attack.mkfifo(tree.path("tree/prey"))
-        }
-        #expect(struck, "sweep never reached the window \(window): nothing was tested; trace: \(Attack.logLines(run.log).suffix(5))")
-        let name = command.joined(separator: " ")
-        var output = run.finish(atMost: 10)
-        if output == nil {
-            Issue.record("sweep \(name) blocked on the FIFO swapped in \(window) (still running after 10 s)")
-            run.sweep.signal(SIGTERM)
-            output = run.finish(atMost: 1)
+extension EndToEndTests {
+    @Suite(.serialized, .timeLimit(.minutes(3)))
+    struct AttackFIFOTests {
+        /// A manifest naming a FIFO: `check` must not block on it (no writer ever comes), and while it
+        /// runs SIGTERM or SIGINT must end it within a second.
+        @Test(arguments: [SIGTERM, SIGINT])
+        func manifestNamingAFIFONeverBlocks(signal: Int32) throws {
+            let tree = try TempTree("f4-check")
+            try tree.fifo("fifo")
+            try tree.file("other", "other\n")
+            let otherHex = try Oracle.hexDigests(.sha256, of: [tree.path("other")])[0]
+            try tree.file("SUMS", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  fifo\n\(otherHex)  other\n")
+            let child = try spawnProcess(sweepExecutable, ["check", "SUMS"], directory: tree.root)
+            if let output = Attack.waitWithoutKilling(child, atMost: 5) {
+                #expect(output.status == .exited(1), "\(output)")
+                #expect(output.stdoutText.contains("fifo: FAILED") || output.stderrText.contains("fifo"), "the FIFO is not reported: \(output)")
+                #expect(!output.stdoutText.contains("fifo: OK"), "\(output)")
+                #expect(output.stdoutText.contains("other: OK"), "\(output)")
+                return
+            }
+            Issue.record("sweep check blocked on a FIFO named in the manifest (still running after 5 s)")
+            child.signal(signal)
+            let started = monotonicSeconds()
+            let output = Attack.waitWithoutKilling(child, atMost: 1)
+            #expect(output != nil, "…and ignored \(signal == SIGTERM ? "SIGTERM" : "SIGINT") for a second")
             if output == nil {
-                Issue.record("…and ignored SIGTERM for a second")
-                run.killAll()
+                child.signal(SIGKILL)
+                child.wait()
+            } else {
+                #expect(output?.status == .exited(130), "\(Attack.describe(output)) after \(monotonicSeconds() - started) s")
             }
         }
-        #expect(Attack.isFIFO(tree.path("tree/prey")), "the FIFO was removed or replaced")
-        #expect(!pathExists(tree.path("tree/prey.gz")), "a .gz was made of the FIFO")
-        if let output, output.status != Termination.signalled(SIGKILL) {
-            let emptyHex = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-            #expect(!output.stdoutText.contains("\(emptyHex)  \(tree.rootString)/tree/prey"), "the FIFO was summed as an empty file: \(output)")
-        }
-    }
 
-    /// SIGINT and SIGTERM end any command within a second while it works through a large file
-    /// (sparse, 6 GiB): exit 130, and gzip leaves no output behind.
-    @Test(arguments: [["sum"], ["lines"], ["gzip", "-1", "--no-progress"], ["check"]], [SIGTERM, SIGINT])
-    func signalEndsALongRunWithinASecond(command: [String], signal: Int32) throws {
-        let tree = try TempTree("f4-signal")
-        let big = try tree.file("big", [])
-        guard truncate(String(decoding: big, as: UTF8.self), 6 << 30) == 0 else {
-            throw SystemCallError(call: "truncate", path: big, code: errno)
+        /// A regular file swapped for a FIFO after the listing, or after the first look at it: sum,
+        /// lines, gzip must not block on it (nobody ever writes to it), must not treat it as an empty
+        /// file, and must leave it alone; if one blocks, SIGTERM must still end it within a second.
+        @Test(arguments: [["sum"], ["lines"], ["gzip", "--no-progress"]])
+        func fileSwappedForAFIFOAfterTheListingNeverBlocks(command: [String]) throws {
+            try fifoSwappedIn(.afterListing, command: command)
         }
-        try tree.file("SUMS", "\(String(repeating: "0", count: 64))  big\n")
-        let arguments = Attack.args(command + [command == ["check"] ? "SUMS" : "big"])
-        let child = try spawnProcess(sweepExecutable, arguments, directory: tree.root)
-        let reading = blockUntil(atMost: 20) { child.poll() || Attack.hasOpen(child.pid, big) }
-        try #require(reading && !child.poll(), "sweep \(command) never opened the file: \(Attack.describe(child.poll() ? child.wait() : nil))")
-        usleep(200_000)
-        child.signal(signal)
-        let started = monotonicSeconds()
-        let output = Attack.waitWithoutKilling(child, atMost: 1)
-        if output == nil {
-            child.signal(SIGKILL)
-            child.wait()
+
+        @Test(arguments: [["sum"], ["lines"], ["gzip", "--no-progress"]])
+        func fileSwappedForAFIFOAfterTheFirstLookNeverBlocks(command: [String]) throws {
+            try fifoSwappedIn(.afterFirstLook, command: command)
         }
-        #expect(output != nil, "sweep \(command) still running 1 s after signal \(signal)")
-        #expect(output?.status == .exited(130), "\(Attack.describe(output)) after \(monotonicSeconds() - started) s")
-        #expect(Attack.names(tree.root) == ["SUMS", "big"], "output left behind")
+
+        func fifoSwappedIn(_ window: Attack.WalkWindow, command: [String]) throws {
+            guard Attack.requireStrace() else { return }
+            let tree = try TempTree("f4-swap")
+            let logs = try TempTree("f4-swap-logs")
+            try tree.file("tree/other", "other\n")
+            try tree.file("tree/prey", "prey\n")
+            try tree.directory("moved")
+            let (struck, run) = try Attack.atWalkWindow(
+                window, command: Attack.args(command) + ["--files-from", "-", "-0"],
+                input: nulTerminated([tree.path("tree")]), name: "prey", logs: logs
+            ) {
+                try Attack.rename(tree.path("tree/prey"), tree.path("moved/prey"))
+                try Attack.mkfifo(tree.path("tree/prey"))
+            }
+            #expect(struck, "sweep never reached the window \(window): nothing was tested; trace: \(Attack.logLines(run.log).suffix(5))")
+            let name = command.joined(separator: " ")
+            var output = run.finish(atMost: 10)
+            if output == nil {
+                Issue.record("sweep \(name) blocked on the FIFO swapped in \(window) (still running after 10 s)")
+                run.sweep.signal(SIGTERM)
+                output = run.finish(atMost: 1)
+                if output == nil {
+                    Issue.record("…and ignored SIGTERM for a second")
+                    run.killAll()
+                }
+            }
+            #expect(Attack.isFIFO(tree.path("tree/prey")), "the FIFO was removed or replaced")
+            #expect(!pathExists(tree.path("tree/prey.gz")), "a .gz was made of the FIFO")
+            if let output, output.status != Termination.signalled(SIGKILL) {
+                let emptyHex = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+                #expect(!output.stdoutText.contains("\(emptyHex)  \(tree.rootString)/tree/prey"), "the FIFO was summed as an empty file: \(output)")
+            }
+        }
+
+        /// SIGINT and SIGTERM end any command within a second while it works through a large file
+        /// (sparse, 6 GiB): exit 130, and gzip leaves no output behind.
+        @Test(arguments: [["sum"], ["lines"], ["gzip", "-1", "--no-progress"], ["check"]], [SIGTERM, SIGINT])
+        func signalEndsALongRunWithinASecond(command: [String], signal: Int32) throws {
+            let tree = try TempTree("f4-signal")
+            let big = try tree.file("big", [])
+            guard truncate(String(decoding: big, as: UTF8.self), 6 << 30) == 0 else {
+                throw SystemCallError(call: "truncate", path: big, code: errno)
+            }
+            try tree.file("SUMS", "\(String(repeating: "0", count: 64))  big\n")
+            let arguments = Attack.args(command + [command == ["check"] ? "SUMS" : "big"])
+            let child = try spawnProcess(sweepExecutable, arguments, directory: tree.root)
+            let reading = blockUntil(atMost: 20) { child.poll() || Attack.hasOpen(child.pid, big) }
+            try #require(reading && !child.poll(), "sweep \(command) never opened the file: \(Attack.describe(child.poll() ? child.wait() : nil))")
+            usleep(200_000)
+            child.signal(signal)
+            let started = monotonicSeconds()
+            let output = Attack.waitWithoutKilling(child, atMost: 1)
+            if output == nil {
+                child.signal(SIGKILL)
+                child.wait()
+            }
+            #expect(output != nil, "sweep \(command) still running 1 s after signal \(signal)")
+            #expect(output?.status == .exited(130), "\(Attack.describe(output)) after \(monotonicSeconds() - started) s")
+            #expect(Attack.names(tree.root) == ["SUMS", "big"], "output left behind")
+        }
     }
 }
 
 // MARK: - Finding 6 (medium): user files that look like temporaries
 
-@Suite(.timeLimit(.minutes(1)))
-struct AttackTemporaryLookalikeTests {
-    /// `.notes.sweep-tmp-draft1`, an hour old, is a user's file: no command deletes it (gzip may
-    /// compress it as it would any file, keeping every byte in its .gz).
-    @Test(arguments: [["gzip", "-t", "."], ["gzip", "-d", "-t", "."], ["gunzip", "."], ["gzip", "."]])
-    func userFileNamedLikeATemporaryIsNotDeleted(command: [String]) throws {
-        let tree = try TempTree("f6")
-        let notes = utf8("notes\n")
-        let lookalike = try tree.file(".notes.sweep-tmp-draft1", notes)
-        try tree.file("keep.gz", try Attack.gzipBytes(utf8("an archive\n")))
-        let hourAgo = Int(Date().timeIntervalSince1970) - 3600
-        try setModificationTime(lookalike, seconds: hourAgo)
-        let output = try runSweep(Attack.args(command) + ["--no-progress"], directory: tree.root)
-        let compressed = command == ["gzip", "."] && Attack.gunzipped(tree.path(".notes.sweep-tmp-draft1.gz")) == notes
-        let kept = Attack.contentIfRegular(lookalike) == notes || compressed
-        #expect(kept,
-                "sweep \(command.joined(separator: " ")) deleted a user's file that looks like its temporary: \(Attack.names(tree.root)); \(output)")
+extension EndToEndTests {
+    @Suite(.timeLimit(.minutes(1)))
+    struct AttackTemporaryLookalikeTests {
+        /// `.notes.sweep-tmp-draft1`, an hour old, is a user's file: no command deletes it (gzip may
+        /// compress it as it would any file, keeping every byte in its .gz).
+        @Test(arguments: [["gzip", "-t", "."], ["gzip", "-d", "-t", "."], ["gunzip", "."], ["gzip", "."]])
+        func userFileNamedLikeATemporaryIsNotDeleted(command: [String]) throws {
+            let tree = try TempTree("f6")
+            let notes = utf8("notes\n")
+            let lookalike = try tree.file(".notes.sweep-tmp-draft1", notes)
+            try tree.file("keep.gz", try Attack.gzipBytes(utf8("an archive\n")))
+            let hourAgo = Int(Date().timeIntervalSince1970) - 3600
+            try setModificationTime(lookalike, seconds: hourAgo)
+            let output = try runSweep(Attack.args(command) + ["--no-progress"], directory: tree.root)
+            let compressed = command == ["gzip", "."] && Attack.gunzipped(tree.path(".notes.sweep-tmp-draft1.gz")) == notes
+            let kept = Attack.contentIfRegular(lookalike) == notes || compressed
+            #expect(kept,
+                    "sweep \(command.joined(separator: " ")) deleted a user's file that looks like its temporary: \(Attack.names(tree.root)); \(output)")
+        }
     }
 }
 
 // MARK: - Finding 7 (medium): files whose size says 0 or 4096 but whose content differs
 
-@Suite(.timeLimit(.minutes(1)))
-struct AttackPseudoFileTests {
-    /// /proc/version says size 0: the digest must be sha256sum's, not the empty digest.
-    @Test func procFileDigestIsSha256sums() throws {
-        let sweep = try runSweep(["sum", "/proc/version"])
-        let coreutils = try runProcess("sha256sum", ["/proc/version"])
-        #expect(sweep.status == .exited(0), "\(sweep)")
-        #expect(sweep.stdoutText == coreutils.stdoutText, "sweep: \(sweep.stdoutText) sha256sum: \(coreutils.stdoutText)")
-    }
-
-    /// /proc/cpuinfo says size 0: its line count must be wc -l's.
-    @Test func procFileLineCountIsWcs() throws {
-        let sweep = try runSweep(["lines", "/proc/cpuinfo"])
-        let wc = try runProcess("sh", ["-c", "wc -l < /proc/cpuinfo"])
-        let count = sweep.stdoutText.split(separator: " ", omittingEmptySubsequences: true).first.map(String.init)
-        #expect(sweep.status == .exited(0), "\(sweep)")
-        #expect(count == wc.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines), "sweep: \(sweep.stdoutText) wc: \(wc.stdoutText)")
-    }
-
-    /// A sysfs file whose size says 4096: the digest must be sha256sum's, or a clear message naming
-    /// it; never "file changed as we read it", which it did not.
-    @Test func sysfsFileIsSummedOrClearlyRefused() throws {
-        let candidates = [
-            "/sys/kernel/mm/transparent_hugepage/enabled", "/sys/kernel/mm/transparent_hugepage/defrag",
-            "/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", "/sys/kernel/profiling", "/sys/kernel/kexec_loaded",
-        ]
-        let path = candidates.first { path in
-            var info = stat()
-            return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG && info.st_size == 4096
-                && (try? runProcess("sha256sum", [Arg(path)]))?.status == .exited(0)
-        }
-        guard let path else {
-            Issue.record("no readable sysfs file of size 4096 here (\(candidates)): nothing was tested")
-            return
-        }
-        let sweep = try runSweep(["sum", Arg(path)])
-        let coreutils = try runProcess("sha256sum", [Arg(path)])
-        if sweep.status == .exited(0) {
+extension EndToEndTests {
+    @Suite(.timeLimit(.minutes(1)))
+    struct AttackPseudoFileTests {
+        /// /proc/version says size 0: the digest must be sha256sum's, not the empty digest.
+        @Test func procFileDigestIsSha256sums() throws {
+            let sweep = try runSweep(["sum", "/proc/version"])
+            let coreutils = try runProcess("sha256sum", ["/proc/version"])
+            #expect(sweep.status == .exited(0), "\(sweep)")
             #expect(sweep.stdoutText == coreutils.stdoutText, "sweep: \(sweep.stdoutText) sha256sum: \(coreutils.stdoutText)")
-        } else {
-            #expect(sweep.stderrText.contains(path) && !sweep.stderrText.contains("changed as we read"),
-                    "neither sha256sum's digest nor a clear message: \(sweep)")
+        }
+
+        /// /proc/cpuinfo says size 0: its line count must be wc -l's.
+        @Test func procFileLineCountIsWcs() throws {
+            let sweep = try runSweep(["lines", "/proc/cpuinfo"])
+            let wc = try runProcess("sh", ["-c", "wc -l < /proc/cpuinfo"])
+            let count = sweep.stdoutText.split(separator: " ", omittingEmptySubsequences: true).first.map(String.init)
+            #expect(sweep.status == .exited(0), "\(sweep)")
+            #expect(count == wc.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines), "sweep: \(sweep.stdoutText) wc: \(wc.stdoutText)")
+        }
+
+        /// A sysfs file whose size says 4096: the digest must be sha256sum's, or a clear message naming
+        /// it; never "file changed as we read it", which it did not.
+        @Test func sysfsFileIsSummedOrClearlyRefused() throws {
+            let candidates = [
+                "/sys/kernel/mm/transparent_hugepage/enabled", "/sys/kernel/mm/transparent_hugepage/defrag",
+                "/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", "/sys/kernel/profiling", "/sys/kernel/kexec_loaded",
+            ]
+            let path = candidates.first { path in
+                var info = stat()
+                return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG && info.st_size == 4096
+                    && (try? runProcess("sha256sum", [Arg(path)]))?.status == .exited(0)
+            }
+            guard let path else {
+                Issue.record("no readable sysfs file of size 4096 here (\(candidates)): nothing was tested")
+                return
+            }
+            let sweep = try runSweep(["sum", Arg(path)])
+            let coreutils = try runProcess("sha256sum", [Arg(path)])
+            if sweep.status == .exited(0) {
+                #expect(sweep.stdoutText == coreutils.stdoutText, "sweep: \(sweep.stdoutText) sha256sum: \(coreutils.stdoutText)")
+            } else {
+                #expect(sweep.stderrText.contains(path) && !sweep.stderrText.contains("changed as we read"),
+                        "neither sha256sum's digest nor a clear message: \(sweep)")
+            }
         }
     }
 }
 
 // MARK: - Finding 9 (low): memory proportional to a name's length
 
-@Suite(.serialized, .timeLimit(.minutes(2)))
-struct AttackMemoryTests {
-    /// Runs sweep with `arguments` (output discarded) from a python3 parent that polls its peak RSS
-    /// and kills it past `limitKiB` or after `seconds`; the peak (the larger of the polled VmHWM and
-    /// ru_maxrss from wait4), and why it was killed, if it was.
-    static func peakResidentKiB(
-        _ arguments: [Arg], limitKiB: Int, seconds: Int, directory: [UInt8]
-    ) throws -> (peak: Int, killed: String?, status: Int) {
-        let script = """
-            import json, os, sys, time
-            limit, seconds = int(sys.argv[1]), float(sys.argv[2]); argv = sys.argv[3:]
-            pid = os.fork()
-            if pid == 0:
-                null = os.open('/dev/null', os.O_RDWR)
-                for fd in (0, 1, 2): os.dup2(null, fd)
-                os.execv(argv[0], argv)
-            peak, killed, deadline = 0, None, time.monotonic() + seconds
-            while True:
-                done, status, usage = os.wait4(pid, os.WNOHANG)
-                if done == pid: break
-                try:
-                    for line in open('/proc/%d/status' % pid):
-                        if line.startswith('VmHWM:'): peak = max(peak, int(line.split()[1]))
-                except OSError: pass
-                if killed is None and peak > limit: killed = 'limit'
-                if killed is None and time.monotonic() > deadline: killed = 'time'
-                if killed is not None:
-                    os.kill(pid, 9)
-                time.sleep(0.005)
-            print(json.dumps({'peak': max(peak, usage.ru_maxrss), 'killed': killed, 'status': status}))
-            """
-        let output = try runProcess(
-            Oracle.python, ["-c", Arg(script), Arg("\(limitKiB)"), Arg("\(seconds)"), Arg(sweepExecutable)] + arguments,
-            directory: directory)
-        guard output.status == .exited(0),
-              let object = try JSONSerialization.jsonObject(with: Data(output.stdout)) as? [String: Any],
-              let peak = object["peak"] as? Int, let status = object["status"] as? Int
-        else { throw OracleError(tool: "python3 rss probe", output: output) }
-        return (peak, object["killed"] as? String, status)
-    }
+extension EndToEndTests {
+    @Suite(.serialized, .timeLimit(.minutes(2)))
+    struct AttackMemoryTests {
+        /// Runs sweep with `arguments` (output discarded) from a python3 parent that polls its peak RSS
+        /// and kills it past `limitKiB` or after `seconds`; the peak (the larger of the polled VmHWM and
+        /// ru_maxrss from wait4), and why it was killed, if it was.
+        static func peakResidentKiB(
+            _ arguments: [Arg], limitKiB: Int, seconds: Int, directory: [UInt8]
+        ) throws -> (peak: Int, killed: String?, status: Int) {
+            let script = """
+                import json, os, sys, time
+                limit, seconds = int(sys.argv[1]), float(sys.argv[2]); argv = sys.argv[3:]
+                pid = os.fork()
+                if pid == 0:
+                    null = os.open('/dev/null', os.O_RDWR)
+                    for fd in (0, 1, 2): os.dup2(null, fd)
+                    os.execv(argv[0], argv)
+                peak, killed, deadline = 0, None, time.monotonic() + seconds
+                while True:
+                    done, status, usage = os.wait4(pid, os.WNOHANG)
+                    if done == pid: break
+                    try:
+                        for line in open('/proc/%d/status' % pid):
+                            if line.startswith('VmHWM:'): peak = max(peak, int(line.split()[1]))
+                    except OSError: pass
+                    if killed is None and peak > limit: killed = 'limit'
+                    if killed is None and time.monotonic() > deadline: killed = 'time'
+                    if killed is not None:
+                        os.kill(pid, 9)
+                    time.sleep(0.005)
+                print(json.dumps({'peak': max(peak, usage.ru_maxrss), 'killed': killed, 'status': status}))
+                """
+            let output = try runProcess(
+                Oracle.python, ["-c", Arg(script), Arg("\(limitKiB)"), Arg("\(seconds)"), Arg(sweepExecutable)] + arguments,
+                directory: directory)
+            guard output.status == .exited(0),
+                  let object = try JSONSerialization.jsonObject(with: Data(output.stdout)) as? [String: Any],
+                  let peak = object["peak"] as? Int, let status = object["status"] as? Int
+            else { throw OracleError(tool: "python3 rss probe", output: output) }
+            return (peak, object["killed"] as? String, status)
+        }
 
-    /// A manifest line (`check`) with a long name: peak RSS at most 3x the name plus 24 MiB for
-    /// the runtime (about 19 MiB for the debug build). The issue measured 65x. 8 MiB keeps the
-    /// allowance from hiding a factor of 4 and ends in about 16 s with the debug build, whose
-    /// swift-system normalises a path at about 2 µs a byte (the release build takes 0.9 s for the
-    /// issue's 30 MiB, at 104 MB peak: 2.9x).
-    @Test(arguments: [1 << 20, 8 << 20])
-    func longNameInAManifestCostsAtMostThreeTimesItsLength(nameLength: Int) throws {
-        let tree = try TempTree("f9-check")
-        let name = [UInt8](repeating: UInt8(ascii: "a"), count: nameLength)
-        try tree.file("SUMS", utf8(String(repeating: "0", count: 64) + "  ") + name + utf8("\n"))
-        try Self.expectBoundedMemory(["check", "SUMS"], label: "check", nameLength: nameLength, directory: tree.root)
-    }
+        /// A manifest line (`check`) with a long name: peak RSS at most 3x the name plus 24 MiB for
+        /// the runtime (about 19 MiB for the debug build). The issue measured 65x. 8 MiB keeps the
+        /// allowance from hiding a factor of 4 and ends in about 16 s with the debug build, whose
+        /// swift-system normalises a path at about 2 µs a byte (the release build takes 0.9 s for the
+        /// issue's 30 MiB, at 104 MB peak: 2.9x).
+        @Test(arguments: [1 << 20, 8 << 20])
+        func longNameInAManifestCostsAtMostThreeTimesItsLength(nameLength: Int) throws {
+            let tree = try TempTree("f9-check")
+            let name = [UInt8](repeating: UInt8(ascii: "a"), count: nameLength)
+            try tree.file("SUMS", utf8(String(repeating: "0", count: 64) + "  ") + name + utf8("\n"))
+            try Self.expectBoundedMemory(["check", "SUMS"], label: "check", nameLength: nameLength, directory: tree.root)
+        }
 
-    /// The same for a `sum --files-from` list entry.
-    @Test(arguments: [1 << 20, 8 << 20])
-    func longNameInAListCostsAtMostThreeTimesItsLength(nameLength: Int) throws {
-        let tree = try TempTree("f9-list")
-        let name = [UInt8](repeating: UInt8(ascii: "a"), count: nameLength)
-        try tree.file("LIST", name + utf8("\n"))
-        try Self.expectBoundedMemory(["sum", "--files-from", "LIST"], label: "sum --files-from", nameLength: nameLength, directory: tree.root)
-    }
+        /// The same for a `sum --files-from` list entry.
+        @Test(arguments: [1 << 20, 8 << 20])
+        func longNameInAListCostsAtMostThreeTimesItsLength(nameLength: Int) throws {
+            let tree = try TempTree("f9-list")
+            let name = [UInt8](repeating: UInt8(ascii: "a"), count: nameLength)
+            try tree.file("LIST", name + utf8("\n"))
+            try Self.expectBoundedMemory(["sum", "--files-from", "LIST"], label: "sum --files-from", nameLength: nameLength, directory: tree.root)
+        }
 
-    static func expectBoundedMemory(_ arguments: [Arg], label: String, nameLength: Int, directory: [UInt8]) throws {
-        let limitKiB = (3 * nameLength + (24 << 20)) / 1024
-        let seconds = 40
-        let result = try peakResidentKiB(arguments, limitKiB: limitKiB, seconds: seconds, directory: directory)
-        let what = "sweep \(label) with a \(nameLength >> 20) MiB name"
-        #expect(result.killed != "limit" && result.peak <= limitKiB,
-                "\(what): peak RSS past \(result.peak / 1024) MiB (killed there), allowed \(limitKiB / 1024) MiB")
-        #expect(result.killed != "time",
-                "\(what): still running after \(seconds) s (peak RSS so far \(result.peak / 1024) MiB, allowed \(limitKiB / 1024) MiB)")
+        static func expectBoundedMemory(_ arguments: [Arg], label: String, nameLength: Int, directory: [UInt8]) throws {
+            let limitKiB = (3 * nameLength + (24 << 20)) / 1024
+            let seconds = 40
+            let result = try peakResidentKiB(arguments, limitKiB: limitKiB, seconds: seconds, directory: directory)
+            let what = "sweep \(label) with a \(nameLength >> 20) MiB name"
+            #expect(result.killed != "limit" && result.peak <= limitKiB,
+                    "\(what): peak RSS past \(result.peak / 1024) MiB (killed there), allowed \(limitKiB / 1024) MiB")
+            #expect(result.killed != "time",
+                    "\(what): still running after \(seconds) s (peak RSS so far \(result.peak / 1024) MiB, allowed \(limitKiB / 1024) MiB)")
+        }
     }
 }
 
 // MARK: - Finding 10 (low): what gzip refuses
 
-@Suite(.timeLimit(.minutes(1)))
-struct AttackGzipRefusalTests {
-    /// `gzip -d` leaves a set-user-ID, set-group-ID or sticky .gz alone (exit 2); so must sweep,
-    /// or root's gunzip of a user's .gz hands out a setuid file.
-    @Test(arguments: [mode_t(0o4755), 0o2755, 0o1644], [["gunzip"], ["gzip", "-d"]])
-    func specialModeGzIsNotDecompressed(mode: mode_t, command: [String]) throws {
-        let tree = try TempTree("f10")
-        let packed = try Attack.gzipBytes(utf8("#!/bin/sh\nid\n"))
-        for side in ["s", "g"] {
-            let path = try tree.file("\(side)/f.gz", packed)
-            try Attack.chmod(path, mode)
+extension EndToEndTests {
+    @Suite(.timeLimit(.minutes(1)))
+    struct AttackGzipRefusalTests {
+        /// `gzip -d` leaves a set-user-ID, set-group-ID or sticky .gz alone (exit 2); so must sweep,
+        /// or root's gunzip of a user's .gz hands out a setuid file.
+        @Test(arguments: [mode_t(0o4755), 0o2755, 0o1644], [["gunzip"], ["gzip", "-d"]])
+        func specialModeGzIsNotDecompressed(mode: mode_t, command: [String]) throws {
+            let tree = try TempTree("f10")
+            let packed = try Attack.gzipBytes(utf8("#!/bin/sh\nid\n"))
+            for side in ["s", "g"] {
+                let path = try tree.file("\(side)/f.gz", packed)
+                try Attack.chmod(path, mode)
+            }
+            let sweep = try runSweep(Attack.args(command) + ["--no-progress", "f.gz"], directory: tree.path("s"))
+            let gzip = try runProcess("gzip", ["-d", "f.gz"], directory: tree.path("g"))
+            #expect(gzip.status == .exited(2), "\(gzip)")
+            #expect(sweep.status == gzip.status, "sweep: \(sweep) gzip: \(gzip)")
+            #expect(Attack.names(tree.path("s")) == Attack.names(tree.path("g")), "sweep left \(Attack.names(tree.path("s"))), gzip \(Attack.names(tree.path("g")))")
+            if let info = Attack.linkStatus(tree.path("s/f")) {
+                #expect(info.st_mode & 0o7000 == 0, "sweep made a file with mode \(String(info.st_mode & 0o7777, radix: 8))")
+            }
         }
-        let sweep = try runSweep(Attack.args(command) + ["--no-progress", "f.gz"], directory: tree.path("s"))
-        let gzip = try runProcess("gzip", ["-d", "f.gz"], directory: tree.path("g"))
-        #expect(gzip.status == .exited(2), "\(gzip)")
-        #expect(sweep.status == gzip.status, "sweep: \(sweep) gzip: \(gzip)")
-        #expect(Attack.names(tree.path("s")) == Attack.names(tree.path("g")), "sweep left \(Attack.names(tree.path("s"))), gzip \(Attack.names(tree.path("g")))")
-        if let info = Attack.linkStatus(tree.path("s/f")) {
-            #expect(info.st_mode & 0o7000 == 0, "sweep made a file with mode \(String(info.st_mode & 0o7777, radix: 8))")
-        }
-    }
 
-    /// A FIFO named on the command line: gzip says "is not a directory or a regular file - ignored"
-    /// and exits 2; sweep must exit 2 too, name it, and never open it.
-    @Test func fifoArgumentExitsTwoAsGzipDoes() throws {
-        let tree = try TempTree("f10-fifo")
-        try tree.directory("s")
-        try tree.directory("g")
-        try Attack.mkfifo(tree.path("s/p"))
-        try Attack.mkfifo(tree.path("g/p"))
-        let child = try spawnProcess(sweepExecutable, ["gzip", "--no-progress", "p"], directory: tree.path("s"))
-        let sweep = child.wait(atMost: 10)
-        let gzip = try runProcess("gzip", ["p"], directory: tree.path("g"))
-        #expect(gzip.status == .exited(2), "\(gzip)")
-        #expect(sweep?.status == gzip.status, "sweep: \(Attack.describe(sweep)) gzip: \(gzip)")
-        #expect(sweep.map { $0.stderrText.contains("sweep: p ") || $0.stderrText.contains("sweep: p:") } == true, "the FIFO is not named: \(Attack.describe(sweep))")
-        #expect(Attack.names(tree.path("s")) == ["p"] && Attack.isFIFO(tree.path("s/p")))
+        /// A FIFO named on the command line: gzip says "is not a directory or a regular file - ignored"
+        /// and exits 2; sweep must exit 2 too, name it, and never open it.
+        @Test func fifoArgumentExitsTwoAsGzipDoes() throws {
+            let tree = try TempTree("f10-fifo")
+            try tree.directory("s")
+            try tree.directory("g")
+            try Attack.mkfifo(tree.path("s/p"))
+            try Attack.mkfifo(tree.path("g/p"))
+            let child = try spawnProcess(sweepExecutable, ["gzip", "--no-progress", "p"], directory: tree.path("s"))
+            let sweep = child.wait(atMost: 10)
+            let gzip = try runProcess("gzip", ["p"], directory: tree.path("g"))
+            #expect(gzip.status == .exited(2), "\(gzip)")
+            #expect(sweep?.status == gzip.status, "sweep: \(Attack.describe(sweep)) gzip: \(gzip)")
+            #expect(sweep.map { $0.stderrText.contains("sweep: p ") || $0.stderrText.contains("sweep: p:") } == true, "the FIFO is not named: \(Attack.describe(sweep))")
+            #expect(Attack.names(tree.path("s")) == ["p"] && Attack.isFIFO(tree.path("s/p")))
+        }
     }
 }

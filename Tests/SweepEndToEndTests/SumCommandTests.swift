@@ -11,376 +11,378 @@ import Glibc
 import Musl
 #endif
 
-/// `sweep sum` end to end, compared byte for byte with the peers run on the same files:
-/// sha*sum/md5sum, python's zlib.crc32, find (see ``CommandLineFixtures`` for the trees).
-@Suite(.timeLimit(.minutes(2)))
-struct SumCommandTests: CommandLineFixtures {
-    @Test func sumIsByteIdenticalToSha256sum() async throws {
-        let tree = try Self.hostileTree()
-        let order = await Self.walkOrder(tree)
-        #expect(Set(order) == (try Self.findFiles(tree)), "the walk lists exactly the regular files find lists")
-        #expect(order.count == 14)
-        let expected = try Self.peerSums("sha256sum", [], order, in: tree.root)
+extension EndToEndTests {
+    /// `sweep sum` end to end, compared byte for byte with the peers run on the same files:
+    /// sha*sum/md5sum, python's zlib.crc32, find (see ``CommandLineFixtures`` for the trees).
+    @Suite(.timeLimit(.minutes(2)))
+    struct SumCommandTests: CommandLineFixtures {
+        @Test func sumIsByteIdenticalToSha256sum() async throws {
+            let tree = try Self.hostileTree()
+            let order = await Self.walkOrder(tree)
+            #expect(Set(order) == (try Self.findFiles(tree)), "the walk lists exactly the regular files find lists")
+            #expect(order.count == 14)
+            let expected = try Self.peerSums("sha256sum", [], order, in: tree.root)
 
-        let output = try runSweep(["sum", "."], directory: tree.root)
-        #expect(output.status == .exited(0), "\(output)")
-        #expect(output.stdout == expected, "\(output)")
-        #expect(output.stderrText == Self.fifoNote)
-
-        // No argument means `.`.
-        #expect(try runSweep(["sum"], directory: tree.root).stdout == expected)
-    }
-
-    @Test(arguments: [["--tag"], ["-z"], ["--tag", "-z"]] as [[Arg]])
-    func sumFormatsMatchSha256sum(_ flags: [Arg]) async throws {
-        let tree = try Self.hostileTree()
-        let order = await Self.walkOrder(tree)
-        let expected = try Self.peerSums("sha256sum", flags, order, in: tree.root)
-        let output = try runSweep(["sum"] + flags + ["."], directory: tree.root)
-        #expect(output.status == .exited(0))
-        #expect(output.stdout == expected, "\(flags.map { String(decoding: $0.bytes, as: UTF8.self) }): \(output)")
-    }
-
-    @Test(arguments: [DigestAlgorithm.md5, .sha1, .sha224, .sha256, .sha384, .sha512])
-    func everyAlgorithmMatchesItsCoreutilsTool(_ algorithm: DigestAlgorithm) async throws {
-        let tree = try Self.hostileTree("alg")
-        let order = await Self.walkOrder(tree)
-        let tool = try #require(Oracle.tool(algorithm))
-        for flags in [[], ["--tag"]] as [[Arg]] {
-            let expected = try Self.peerSums(tool, flags, order, in: tree.root)
-            let output = try runSweep(["sum", "-a", Arg(algorithm.rawValue)] + flags + ["."], directory: tree.root)
-            #expect(output.status == .exited(0))
-            #expect(output.stdout == expected, "\(algorithm) \(flags.count): \(output)")
-        }
-    }
-
-    @Test func crc32MatchesPythonZlib() async throws {
-        let tree = try Self.hostileTree("crc")
-        let order = await Self.walkOrder(tree)
-        let crcs = try Oracle.hexDigests(.crc32, of: order, directory: tree.root)
-        // The line layout (escaping included) from sha256sum, the value from zlib.crc32.
-        func expected(tagged: Bool) throws -> [UInt8] {
-            let lines = splitRecords(try Self.peerSums("sha256sum", tagged ? ["--tag"] : [], order, in: tree.root), delimiter: 0x0A)
-            #expect(lines.count == crcs.count)
-            var out: [UInt8] = []
-            for (line, crc) in zip(lines, crcs) {
-                let escaped = line.first == UInt8(ascii: "\\")
-                var body = Array(line.dropFirst(escaped ? 1 : 0))
-                if tagged {
-                    body = utf8("CRC32") + body.dropFirst("SHA256".count).dropLast(64) + utf8(crc)
-                } else {
-                    body = utf8(crc) + body.dropFirst(64)
-                }
-                out += (escaped ? utf8("\\") : []) + body + [0x0A]
-            }
-            return out
-        }
-        let plain = try runSweep(["sum", "-a", "crc32", "."], directory: tree.root)
-        #expect(plain.status == .exited(0))
-        #expect(plain.stdout == (try expected(tagged: false)), "\(plain)")
-        let tagged = try runSweep(["sum", "-a", "crc32", "--tag", "."], directory: tree.root)
-        #expect(tagged.stdout == (try expected(tagged: true)), "\(tagged)")
-    }
-
-    @Test func manifestsVerifyWithTheCoreutilsChecker() async throws {
-        let tree = try Self.hostileTree("verify")
-        let out = try TempTree("verify-out")
-        let fileCount = await Self.walkOrder(tree).count
-        for (algorithm, flags) in [(DigestAlgorithm.sha256, []), (.sha256, ["--tag"]), (.md5, []), (.sha512, ["--tag"]), (.sha1, [])] as [(DigestAlgorithm, [Arg])] {
-            let manifest = out.path("manifest-\(algorithm.rawValue)-\(flags.count)")
-            let written = try runSweep(["sum", "-a", Arg(algorithm.rawValue)] + flags + ["-o", Arg(manifest), "."], directory: tree.root)
-            #expect(written.status == .exited(0))
-            let check = try runProcess(Oracle.tool(algorithm)!, ["-c", Arg(manifest)], directory: tree.root)
-            #expect(check.status == .exited(0), "\(algorithm): \(check)")
-            let verdicts = check.stdoutText.split(separator: "\n")
-            #expect(verdicts.count == fileCount)
-            #expect(verdicts.allSatisfy { $0.hasSuffix(": OK") }, "\(check)")
-        }
-    }
-
-    @Test func dashHashesStandardInput() async throws {
-        let tree = try Self.hostileTree("stdin")
-        let content = randomBytes(50_000, seed: 4)
-        let expected = try Self.peer("sha256sum", ["-"], in: tree.root, stdin: .bytes(content)).stdout
-        #expect(expected.suffix(4) == utf8("  -\n"))
-
-        // A regular file as standard input.
-        let fromFile = try runSweep(["sum", "-"], directory: tree.root, stdin: .bytes(content))
-        #expect(fromFile.status == .exited(0))
-        #expect(fromFile.stdout == expected)
-
-        // A pipe, with each backend.
-        for io in ["pread", "dispatch"] as [Arg] {
-            let child = try spawnProcess(sweepExecutable, ["sum", "--io", io, "-"], directory: tree.root, stdin: .pipe)
-            let writer = try #require(child.stdinWriter)
-            content.withUnsafeBytes { raw in
-                var offset = 0
-                while offset < raw.count {
-                    let written = write(writer, raw.baseAddress! + offset, raw.count - offset)
-                    if written <= 0 { break }
-                    offset += written
-                }
-            }
-            child.closeStdin()
-            let output = try #require(child.wait(atMost: 60))
-            #expect(output.status == .exited(0))
+            let output = try runSweep(["sum", "."], directory: tree.root)
+            #expect(output.status == .exited(0), "\(output)")
             #expect(output.stdout == expected, "\(output)")
+            #expect(output.stderrText == Self.fifoNote)
+
+            // No argument means `.`.
+            #expect(try runSweep(["sum"], directory: tree.root).stdout == expected)
         }
 
-        // Among other files, in argument order, with --tag as well.
-        let mixed: [Arg] = ["plain.txt", "-", "empty"]
-        let peerMixed = try Self.peer("sha256sum", ["--tag"] + mixed, in: tree.root, stdin: .bytes(content)).stdout
-        #expect(try runSweep(["sum", "--tag"] + mixed, directory: tree.root, stdin: .bytes(content)).stdout == peerMixed)
-    }
-
-    @Test func standardInputIsReadFromItsCurrentOffset() throws {
-        // `(read header; sha256sum -) < file` hashes the rest of the file: so must sweep.
-        let tree = try TempTree("offset")
-        let path = try tree.file("data", randomBytes(20_000, seed: 5))
-        let script = "head -c 1000 >/dev/null; exec \"$0\" sum -"
-        let output = try runProcess("sh", ["-c", Arg(script), Arg(sweepExecutable)], stdin: .file(path))
-        let expected = try runProcess("sh", ["-c", "head -c 1000 >/dev/null; exec sha256sum -"], stdin: .file(path))
-        #expect(output.status == .exited(0))
-        #expect(output.stdout == expected.stdout, "\(output)")
-    }
-
-    @Test func outputFileHoldsExactlyWhatStdoutWouldAndLeavesNoTemporary() async throws {
-        let tree = try Self.hostileTree("outfile")
-        let out = try TempTree("outfile-dest")
-        let reference = try runSweep(["sum", "."], directory: tree.root)
-        let manifest = out.path("SHA256SUMS")
-        let written = try runSweep(["sum", "-o", Arg(manifest), "."], directory: tree.root)
-        #expect(written.status == .exited(0))
-        #expect(written.stdout.isEmpty)
-        #expect(written.stderrText == Self.fifoNote)
-        #expect(try readFile(manifest) == reference.stdout)
-        #expect(try directoryNames(out.root) == [utf8("SHA256SUMS")], "no .SHA256SUMS.sweep-tmp-* left behind")
-
-        // Written inside the tree it is summing: neither the manifest nor its temporary is listed.
-        let inside = try runSweep(["sum", "-o", "SUMS", "."], directory: tree.root)
-        #expect(inside.status == .exited(0))
-        #expect(try readFile(tree.path("SUMS")) == reference.stdout)
-        #expect(try directoryNames(tree.root).filter { $0.starts(with: utf8(".SUMS.sweep-tmp-")) }.isEmpty)
-    }
-
-    @Test func redirectingIntoTheTreeDoesNotListTheManifest() async throws {
-        let tree = try Self.hostileTree("redirect")
-        let expected = try Self.peerSums("sha256sum", [], await Self.walkOrder(tree), in: tree.root)
-        // As `sweep sum . > SHA256SUMS`: the shell creates the file before sweep walks.
-        let output = try runSweep(["sum", "."], directory: tree.root, stdoutFile: tree.path("SHA256SUMS"))
-        #expect(output.status == .exited(0))
-        let manifest = try readFile(tree.path("SHA256SUMS"))
-        #expect(manifest == expected)
-        #expect(!String(decoding: manifest, as: UTF8.self).contains("SHA256SUMS"))
-    }
-
-    @Test func outputDoesNotDependOnJobsOrBackend() async throws {
-        let tree = try Self.hostileTree("jobs")
-        for index in 0..<80 { try tree.file("many/f\(index)", randomBytes(index * 997, seed: UInt64(index))) }
-        let expected = try Self.peerSums("sha256sum", [], await Self.walkOrder(tree), in: tree.root)
-        let variants: [[Arg]] = [["-j", "1"], ["-j", "8"], ["--io", "dispatch"], ["--io", "pread"], ["-j", "3", "--io", "dispatch"]]
-        for flags in variants {
+        @Test(arguments: [["--tag"], ["-z"], ["--tag", "-z"]] as [[Arg]])
+        func sumFormatsMatchSha256sum(_ flags: [Arg]) async throws {
+            let tree = try Self.hostileTree()
+            let order = await Self.walkOrder(tree)
+            let expected = try Self.peerSums("sha256sum", flags, order, in: tree.root)
             let output = try runSweep(["sum"] + flags + ["."], directory: tree.root)
             #expect(output.status == .exited(0))
-            #expect(output.stdout == expected, "\(flags.map { String(decoding: $0.bytes, as: UTF8.self) })")
+            #expect(output.stdout == expected, "\(flags.map { String(decoding: $0.bytes, as: UTF8.self) }): \(output)")
         }
-    }
 
-    @Test func aMissingPathIsReportedAndTheRestIsStillPrinted() throws {
-        let tree = try Self.hostileTree("missing")
-        let arguments: [Arg] = ["plain.txt", "missing", "--", "-leading-dash", "nope/deeper"]
-        let peer = try runProcess("sha256sum", arguments, directory: tree.root)
-        #expect(peer.status == .exited(1))
-        let output = try runSweep(["sum"] + arguments, directory: tree.root)
-        #expect(output.status == .exited(1))
-        #expect(output.stdout == peer.stdout)
-        #expect(output.stderrText == "sweep: missing: No such file or directory\nsweep: nope/deeper: No such file or directory\n")
-        // The same message as the peer's, after the program name.
-        #expect(output.stderrText == peer.stderrText.replacingOccurrences(of: "sha256sum: ", with: "sweep: "))
-    }
-
-    @Test func nonUTF8ArgumentsArePassedByteForByte() throws {
-        let tree = try Self.hostileTree("bytes")
-        let arguments = [Arg(Self.badByteName), Arg(utf8("new\nline")), Arg(utf8("back\\slash"))]
-        let expected = try Self.peerSums("sha256sum", [], arguments.map(\.bytes), in: tree.root)
-        let output = try runSweep(["sum"] + arguments, directory: tree.root)
-        #expect(output.status == .exited(0))
-        #expect(output.stdout == expected, "\(output)")
-        // And as a glob: --include with a 0xFF byte selects that file only.
-        let filtered = try runSweep(["sum", "--include", Arg(utf8("bad") + [0xFF] + utf8("*")), "."], directory: tree.root)
-        #expect(filtered.stdout == (try Self.peerSums("sha256sum", [], [utf8("./") + Self.badByteName], in: tree.root)))
-    }
-
-    @Test func followingLinksReportsTheLoopOnce() async throws {
-        let tree = try Self.hostileTree("loop")
-        try tree.symlink("sub/up", to: "..")
-        try tree.symlink("link-to-plain", to: "plain.txt")
-        var follow = WalkOptions()
-        follow.followSymlinks = true
-        let order = await Self.walkOrder(tree, follow)
-        #expect(order.contains(utf8("./link-to-plain")))
-        #expect(Set(order) == (try Self.findFiles(tree, follow: true)))
-        let expected = try Self.peerSums("sha256sum", [], order, in: tree.root)
-
-        let output = try runSweep(["sum", "-L", "."], directory: tree.root)
-        #expect(output.status == .exited(1))
-        #expect(output.stdout == expected, "\(output)")
-        #expect(output.stderrText == Self.fifoNote + "sweep: ./sub/up: File system loop detected\n"
-            || output.stderrText == "sweep: ./sub/up: File system loop detected\n" + Self.fifoNote, "\(output)")
-
-        // Without -L links are neither followed nor reported.
-        let plain = try runSweep(["sum", "."], directory: tree.root)
-        #expect(plain.status == .exited(0))
-        #expect(plain.stderrText == Self.fifoNote)
-        #expect(!plain.stdoutText.contains("link-to-plain"))
-    }
-
-    /// Whether `sweep` can be run as nobody here (root, setpriv present, the binary reachable).
-    static let canDropPrivileges: Bool = {
-        guard runningAsRoot else { return false }
-        let probe = try? runProcess("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", Arg(sweepExecutable), "--version"])
-        return probe?.status == .exited(0)
-    }()
-
-    @Test(.enabled(if: canDropPrivileges || !runningAsRoot, "needs setpriv and a sweep binary that nobody can run"))
-    func unreadableFilesAndDirectoriesAreReportedAndSkipped() async throws {
-        let tree = try TempTree("denied")
-        try tree.openToEveryone()
-        try tree.file("a.txt", "a")
-        try tree.file("locked/secret-inside", "s")
-        try tree.file("secret", "s")
-        try tree.file("z.txt", "z")
-        #expect(withCPath(tree.path("locked")) { chmod($0, 0o700) } == 0)
-        #expect(withCPath(tree.path("secret")) { chmod($0, 0o600) } == 0)
-        if !runningAsRoot {
-            #expect(withCPath(tree.path("locked")) { chmod($0, 0) } == 0)
-            #expect(withCPath(tree.path("secret")) { chmod($0, 0) } == 0)
+        @Test(arguments: [DigestAlgorithm.md5, .sha1, .sha224, .sha256, .sha384, .sha512])
+        func everyAlgorithmMatchesItsCoreutilsTool(_ algorithm: DigestAlgorithm) async throws {
+            let tree = try Self.hostileTree("alg")
+            let order = await Self.walkOrder(tree)
+            let tool = try #require(Oracle.tool(algorithm))
+            for flags in [[], ["--tag"]] as [[Arg]] {
+                let expected = try Self.peerSums(tool, flags, order, in: tree.root)
+                let output = try runSweep(["sum", "-a", Arg(algorithm.rawValue)] + flags + ["."], directory: tree.root)
+                #expect(output.status == .exited(0))
+                #expect(output.stdout == expected, "\(algorithm) \(flags.count): \(output)")
+            }
         }
-        defer { _ = withCPath(tree.path("locked")) { chmod($0, 0o755) } }
-        let dropping: [Arg] = runningAsRoot ? ["--reuid=65534", "--regid=65534", "--clear-groups"] : []
-        func run(_ tool: String, _ arguments: [Arg]) throws -> ProcessOutput {
-            runningAsRoot
-                ? try runProcess("setpriv", dropping + [Arg(tool)] + arguments, directory: tree.root)
-                : try runProcess(tool, arguments, directory: tree.root)
+
+        @Test func crc32MatchesPythonZlib() async throws {
+            let tree = try Self.hostileTree("crc")
+            let order = await Self.walkOrder(tree)
+            let crcs = try Oracle.hexDigests(.crc32, of: order, directory: tree.root)
+            // The line layout (escaping included) from sha256sum, the value from zlib.crc32.
+            func expected(tagged: Bool) throws -> [UInt8] {
+                let lines = splitRecords(try Self.peerSums("sha256sum", tagged ? ["--tag"] : [], order, in: tree.root), delimiter: 0x0A)
+                #expect(lines.count == crcs.count)
+                var out: [UInt8] = []
+                for (line, crc) in zip(lines, crcs) {
+                    let escaped = line.first == UInt8(ascii: "\\")
+                    var body = Array(line.dropFirst(escaped ? 1 : 0))
+                    if tagged {
+                        body = utf8("CRC32") + body.dropFirst("SHA256".count).dropLast(64) + utf8(crc)
+                    } else {
+                        body = utf8(crc) + body.dropFirst(64)
+                    }
+                    out += (escaped ? utf8("\\") : []) + body + [0x0A]
+                }
+                return out
+            }
+            let plain = try runSweep(["sum", "-a", "crc32", "."], directory: tree.root)
+            #expect(plain.status == .exited(0))
+            #expect(plain.stdout == (try expected(tagged: false)), "\(plain)")
+            let tagged = try runSweep(["sum", "-a", "crc32", "--tag", "."], directory: tree.root)
+            #expect(tagged.stdout == (try expected(tagged: true)), "\(tagged)")
         }
-        let output = try run(sweepExecutable, ["sum", "."])
-        #expect(output.status == .exited(1))
-        #expect(output.stdout == (try Self.peerSums("sha256sum", [], [utf8("./a.txt"), utf8("./z.txt")], in: tree.root)))
-        #expect(output.stderrText == "sweep: ./locked: Permission denied\nsweep: ./secret: Permission denied\n", "\(output)")
-        // The peer's words for the unreadable file.
-        let peer = try run("sha256sum", ["./secret"])
-        #expect(peer.stderrText == "sha256sum: ./secret: Permission denied\n")
-    }
 
-    // MARK: - Inputs and filters
-
-    @Test func filesFromANulSeparatedFindList() throws {
-        let tree = try Self.hostileTree("from0")
-        let found = try runProcess("find", [".", "-type", "f", "-print0"], directory: tree.root).stdout
-        let list = splitRecords(found, delimiter: 0)
-        #expect(list.count == 14)
-        let expected = try Self.peerSums("sha256sum", [], list, in: tree.root)
-        let lists = try TempTree("from0-list")
-        let listFile = lists.path("list0")
-        try writeFile(listFile, found)
-
-        let fromFile = try runSweep(["sum", "--files-from", Arg(listFile), "-0"], directory: tree.root)
-        #expect(fromFile.status == .exited(0))
-        #expect(fromFile.stdout == expected, "\(fromFile)")
-        let fromStdin = try runSweep(["sum", "--files-from", "-", "--null"], directory: tree.root, stdin: .bytes(found))
-        #expect(fromStdin.stdout == expected)
-
-        // Newline-separated, for names without a newline.
-        let plainNames = list.filter { !$0.contains(0x0A) }
-        var lfList: [UInt8] = []
-        for name in plainNames { lfList += name + [0x0A] }
-        let fromLines = try runSweep(["sum", "--files-from", "-"], directory: tree.root, stdin: .bytes(lfList))
-        #expect(fromLines.stdout == (try Self.peerSums("sha256sum", [], plainNames, in: tree.root)))
-    }
-
-    /// The names in `sweep sum -z` output, in order.
-    static func names(inNulOutput stdout: [UInt8]) -> [[UInt8]] {
-        splitRecords(stdout, delimiter: 0).map { Array($0.dropFirst(64 + 2)) }
-    }
-
-    @Test func includeAndExcludeAgreeWithFind() throws {
-        let tree = try Self.hostileTree("filters")
-        try tree.file("sub/more.log", "m\n")
-        try tree.file("logs/a.log", "a\n")
-        try tree.file("logs/b.txt", "b\n")
-        try tree.file("logs/sub/c.log", "c\n")
-        let cases: [([Arg], [Arg])] = [
-            (["--include", "*.log"], ["-type", "f", "-name", "*.log", "-print0"]),
-            (["--include", "logs/*"], ["-type", "f", "-path", "./logs/*", "-print0"]),
-            (["--exclude", "sub"], ["-name", "sub", "-prune", "-o", "-type", "f", "-print0"]),
-            (["--exclude", "*.bin", "--exclude", "deep"], ["(", "-name", "deep", "-prune", ")", "-o", "-type", "f", "!", "-name", "*.bin", "-print0"]),
-            (["--include", "*.log", "--exclude", "sub"], ["-name", "sub", "-prune", "-o", "-type", "f", "-name", "*.log", "-print0"]),
-        ]
-        for (filters, expression) in cases {
-            let label = filters.map { String(decoding: $0.bytes, as: UTF8.self) }.joined(separator: " ")
-            let output = try runSweep(["sum", "-z"] + filters + ["."], directory: tree.root)
-            let listed = Self.names(inNulOutput: output.stdout)
-            #expect(Set(listed) == (try Self.findFiles(tree, expression)), "\(label)")
-            #expect(!listed.isEmpty, "\(label)")
-            #expect(output.stdout == (try Self.peerSums("sha256sum", ["-z"], listed, in: tree.root)), "\(label)")
+        @Test func manifestsVerifyWithTheCoreutilsChecker() async throws {
+            let tree = try Self.hostileTree("verify")
+            let out = try TempTree("verify-out")
+            let fileCount = await Self.walkOrder(tree).count
+            for (algorithm, flags) in [(DigestAlgorithm.sha256, []), (.sha256, ["--tag"]), (.md5, []), (.sha512, ["--tag"]), (.sha1, [])] as [(DigestAlgorithm, [Arg])] {
+                let manifest = out.path("manifest-\(algorithm.rawValue)-\(flags.count)")
+                let written = try runSweep(["sum", "-a", Arg(algorithm.rawValue)] + flags + ["-o", Arg(manifest), "."], directory: tree.root)
+                #expect(written.status == .exited(0))
+                let check = try runProcess(Oracle.tool(algorithm)!, ["-c", Arg(manifest)], directory: tree.root)
+                #expect(check.status == .exited(0), "\(algorithm): \(check)")
+                let verdicts = check.stdoutText.split(separator: "\n")
+                #expect(verdicts.count == fileCount)
+                #expect(verdicts.allSatisfy { $0.hasSuffix(": OK") }, "\(check)")
+            }
         }
-    }
 
-    // MARK: - Errors and signals
+        @Test func dashHashesStandardInput() async throws {
+            let tree = try Self.hostileTree("stdin")
+            let content = randomBytes(50_000, seed: 4)
+            let expected = try Self.peer("sha256sum", ["-"], in: tree.root, stdin: .bytes(content)).stdout
+            #expect(expected.suffix(4) == utf8("  -\n"))
 
-    @Test(arguments: [
-        (["sum", "-j", "0"], "-j must be at least 1"),
-        (["sum", "-0", "."], "-0/--null goes with --files-from"),
-        (["sum", "-a", "sha3", "."], "sha3"),
-        (["sum", "--io", "mmap", "."], "mmap"),
-    ] as [([String], String)])
-    func usageErrorsExitNonZeroWithAMessage(_ arguments: [String], _ message: String) throws {
-        try Self.expectUsageError(arguments, message)
-    }
+            // A regular file as standard input.
+            let fromFile = try runSweep(["sum", "-"], directory: tree.root, stdin: .bytes(content))
+            #expect(fromFile.status == .exited(0))
+            #expect(fromFile.stdout == expected)
 
-    /// The bytes a process has read so far (`rchar` in /proc/PID/io).
-    static func bytesRead(by pid: pid_t) -> Int {
-        guard let io = try? readFile(utf8("/proc/\(pid)/io")) else { return 0 }
-        for line in String(decoding: io, as: UTF8.self).split(separator: "\n") where line.hasPrefix("rchar:") {
-            return Int(line.dropFirst("rchar:".count).trimmingCharacters(in: .whitespaces)) ?? 0
+            // A pipe, with each backend.
+            for io in ["pread", "dispatch"] as [Arg] {
+                let child = try spawnProcess(sweepExecutable, ["sum", "--io", io, "-"], directory: tree.root, stdin: .pipe)
+                let writer = try #require(child.stdinWriter)
+                content.withUnsafeBytes { raw in
+                    var offset = 0
+                    while offset < raw.count {
+                        let written = write(writer, raw.baseAddress! + offset, raw.count - offset)
+                        if written <= 0 { break }
+                        offset += written
+                    }
+                }
+                child.closeStdin()
+                let output = try #require(child.wait(atMost: 60))
+                #expect(output.status == .exited(0))
+                #expect(output.stdout == expected, "\(output)")
+            }
+
+            // Among other files, in argument order, with --tag as well.
+            let mixed: [Arg] = ["plain.txt", "-", "empty"]
+            let peerMixed = try Self.peer("sha256sum", ["--tag"] + mixed, in: tree.root, stdin: .bytes(content)).stdout
+            #expect(try runSweep(["sum", "--tag"] + mixed, directory: tree.root, stdin: .bytes(content)).stdout == peerMixed)
         }
-        return 0
-    }
 
-    @Test func sigintDuringALargeFileExits130AndLeavesNoOutput() throws {
-        let tree = try TempTree("sigint")
-        let big = tree.path("big")
-        // 4 GiB, sparse: nothing on disk, seconds of hashing.
-        try writeFile(big, [])
-        #expect(withCPath(big) { truncate($0, 4 << 30) } == 0)
-        let out = try TempTree("sigint-out")
-        let manifest = out.path("SUMS")
-        let child = try spawnProcess(sweepExecutable, ["sum", "-j", "1", "--io", "pread", "-o", Arg(manifest), Arg(big)])
-        // Interrupt once it is well into the big file.
-        let reading = blockUntil(atMost: 60) { child.poll() || Self.bytesRead(by: child.pid) > 64 << 20 }
-        try #require(reading && !child.poll(), "sweep finished (or never started reading) before it could be interrupted")
-        child.signal(SIGINT)
-        let output = try #require(child.wait(atMost: 60), "sweep did not exit after SIGINT")
-        #expect(output.status == .exited(130), "\(output)")
-        #expect(!pathExists(manifest), "no output file")
-        let left = try directoryNames(out.root)
-        #expect(left.isEmpty, "no temporary left: \(left.map(describeBytes))")
-    }
-
-    @Test func sigintWhileWaitingOnAPipeExits130() throws {
-        // `sweep sum -` on a terminal or an idle pipe: Ctrl-C must end it, as it ends sha256sum.
-        let child = try spawnProcess(sweepExecutable, ["sum", "-"], stdin: .pipe)
-        defer { child.closeStdin() }
-        let writer = try #require(child.stdinWriter)
-        #expect(write(writer, "partial", 7) == 7)
-        // Once the pipe is empty again, sweep has read those bytes and is waiting in read() for more.
-        let reading = blockUntil(atMost: 30) {
-            var pending: CInt = 0
-            return child.poll() || (ioctl(writer, UInt(FIONREAD), &pending) == 0 && pending == 0)
+        @Test func standardInputIsReadFromItsCurrentOffset() throws {
+            // `(read header; sha256sum -) < file` hashes the rest of the file: so must sweep.
+            let tree = try TempTree("offset")
+            let path = try tree.file("data", randomBytes(20_000, seed: 5))
+            let script = "head -c 1000 >/dev/null; exec \"$0\" sum -"
+            let output = try runProcess("sh", ["-c", Arg(script), Arg(sweepExecutable)], stdin: .file(path))
+            let expected = try runProcess("sh", ["-c", "head -c 1000 >/dev/null; exec sha256sum -"], stdin: .file(path))
+            #expect(output.status == .exited(0))
+            #expect(output.stdout == expected.stdout, "\(output)")
         }
-        try #require(reading && !child.poll())
-        child.signal(SIGINT)
-        let output = child.wait(atMost: 5)
-        #expect(output?.status == .exited(130), "sweep was still running 5 s after SIGINT, blocked reading standard input")
+
+        @Test func outputFileHoldsExactlyWhatStdoutWouldAndLeavesNoTemporary() async throws {
+            let tree = try Self.hostileTree("outfile")
+            let out = try TempTree("outfile-dest")
+            let reference = try runSweep(["sum", "."], directory: tree.root)
+            let manifest = out.path("SHA256SUMS")
+            let written = try runSweep(["sum", "-o", Arg(manifest), "."], directory: tree.root)
+            #expect(written.status == .exited(0))
+            #expect(written.stdout.isEmpty)
+            #expect(written.stderrText == Self.fifoNote)
+            #expect(try readFile(manifest) == reference.stdout)
+            #expect(try directoryNames(out.root) == [utf8("SHA256SUMS")], "no .SHA256SUMS.sweep-tmp-* left behind")
+
+            // Written inside the tree it is summing: neither the manifest nor its temporary is listed.
+            let inside = try runSweep(["sum", "-o", "SUMS", "."], directory: tree.root)
+            #expect(inside.status == .exited(0))
+            #expect(try readFile(tree.path("SUMS")) == reference.stdout)
+            #expect(try directoryNames(tree.root).filter { $0.starts(with: utf8(".SUMS.sweep-tmp-")) }.isEmpty)
+        }
+
+        @Test func redirectingIntoTheTreeDoesNotListTheManifest() async throws {
+            let tree = try Self.hostileTree("redirect")
+            let expected = try Self.peerSums("sha256sum", [], await Self.walkOrder(tree), in: tree.root)
+            // As `sweep sum . > SHA256SUMS`: the shell creates the file before sweep walks.
+            let output = try runSweep(["sum", "."], directory: tree.root, stdoutFile: tree.path("SHA256SUMS"))
+            #expect(output.status == .exited(0))
+            let manifest = try readFile(tree.path("SHA256SUMS"))
+            #expect(manifest == expected)
+            #expect(!String(decoding: manifest, as: UTF8.self).contains("SHA256SUMS"))
+        }
+
+        @Test func outputDoesNotDependOnJobsOrBackend() async throws {
+            let tree = try Self.hostileTree("jobs")
+            for index in 0..<80 { try tree.file("many/f\(index)", randomBytes(index * 997, seed: UInt64(index))) }
+            let expected = try Self.peerSums("sha256sum", [], await Self.walkOrder(tree), in: tree.root)
+            let variants: [[Arg]] = [["-j", "1"], ["-j", "8"], ["--io", "dispatch"], ["--io", "pread"], ["-j", "3", "--io", "dispatch"]]
+            for flags in variants {
+                let output = try runSweep(["sum"] + flags + ["."], directory: tree.root)
+                #expect(output.status == .exited(0))
+                #expect(output.stdout == expected, "\(flags.map { String(decoding: $0.bytes, as: UTF8.self) })")
+            }
+        }
+
+        @Test func aMissingPathIsReportedAndTheRestIsStillPrinted() throws {
+            let tree = try Self.hostileTree("missing")
+            let arguments: [Arg] = ["plain.txt", "missing", "--", "-leading-dash", "nope/deeper"]
+            let peer = try runProcess("sha256sum", arguments, directory: tree.root)
+            #expect(peer.status == .exited(1))
+            let output = try runSweep(["sum"] + arguments, directory: tree.root)
+            #expect(output.status == .exited(1))
+            #expect(output.stdout == peer.stdout)
+            #expect(output.stderrText == "sweep: missing: No such file or directory\nsweep: nope/deeper: No such file or directory\n")
+            // The same message as the peer's, after the program name.
+            #expect(output.stderrText == peer.stderrText.replacingOccurrences(of: "sha256sum: ", with: "sweep: "))
+        }
+
+        @Test func nonUTF8ArgumentsArePassedByteForByte() throws {
+            let tree = try Self.hostileTree("bytes")
+            let arguments = [Arg(Self.badByteName), Arg(utf8("new\nline")), Arg(utf8("back\\slash"))]
+            let expected = try Self.peerSums("sha256sum", [], arguments.map(\.bytes), in: tree.root)
+            let output = try runSweep(["sum"] + arguments, directory: tree.root)
+            #expect(output.status == .exited(0))
+            #expect(output.stdout == expected, "\(output)")
+            // And as a glob: --include with a 0xFF byte selects that file only.
+            let filtered = try runSweep(["sum", "--include", Arg(utf8("bad") + [0xFF] + utf8("*")), "."], directory: tree.root)
+            #expect(filtered.stdout == (try Self.peerSums("sha256sum", [], [utf8("./") + Self.badByteName], in: tree.root)))
+        }
+
+        @Test func followingLinksReportsTheLoopOnce() async throws {
+            let tree = try Self.hostileTree("loop")
+            try tree.symlink("sub/up", to: "..")
+            try tree.symlink("link-to-plain", to: "plain.txt")
+            var follow = WalkOptions()
+            follow.followSymlinks = true
+            let order = await Self.walkOrder(tree, follow)
+            #expect(order.contains(utf8("./link-to-plain")))
+            #expect(Set(order) == (try Self.findFiles(tree, follow: true)))
+            let expected = try Self.peerSums("sha256sum", [], order, in: tree.root)
+
+            let output = try runSweep(["sum", "-L", "."], directory: tree.root)
+            #expect(output.status == .exited(1))
+            #expect(output.stdout == expected, "\(output)")
+            #expect(output.stderrText == Self.fifoNote + "sweep: ./sub/up: File system loop detected\n"
+                || output.stderrText == "sweep: ./sub/up: File system loop detected\n" + Self.fifoNote, "\(output)")
+
+            // Without -L links are neither followed nor reported.
+            let plain = try runSweep(["sum", "."], directory: tree.root)
+            #expect(plain.status == .exited(0))
+            #expect(plain.stderrText == Self.fifoNote)
+            #expect(!plain.stdoutText.contains("link-to-plain"))
+        }
+
+        /// Whether `sweep` can be run as nobody here (root, setpriv present, the binary reachable).
+        static let canDropPrivileges: Bool = {
+            guard runningAsRoot else { return false }
+            let probe = try? runProcess("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", Arg(sweepExecutable), "--version"])
+            return probe?.status == .exited(0)
+        }()
+
+        @Test(.enabled(if: canDropPrivileges || !runningAsRoot, "needs setpriv and a sweep binary that nobody can run"))
+        func unreadableFilesAndDirectoriesAreReportedAndSkipped() async throws {
+            let tree = try TempTree("denied")
+            try tree.openToEveryone()
+            try tree.file("a.txt", "a")
+            try tree.file("locked/secret-inside", "s")
+            try tree.file("secret", "s")
+            try tree.file("z.txt", "z")
+            #expect(withCPath(tree.path("locked")) { chmod($0, 0o700) } == 0)
+            #expect(withCPath(tree.path("secret")) { chmod($0, 0o600) } == 0)
+            if !runningAsRoot {
+                #expect(withCPath(tree.path("locked")) { chmod($0, 0) } == 0)
+                #expect(withCPath(tree.path("secret")) { chmod($0, 0) } == 0)
+            }
+            defer { _ = withCPath(tree.path("locked")) { chmod($0, 0o755) } }
+            let dropping: [Arg] = runningAsRoot ? ["--reuid=65534", "--regid=65534", "--clear-groups"] : []
+            func run(_ tool: String, _ arguments: [Arg]) throws -> ProcessOutput {
+                runningAsRoot
+                    ? try runProcess("setpriv", dropping + [Arg(tool)] + arguments, directory: tree.root)
+                    : try runProcess(tool, arguments, directory: tree.root)
+            }
+            let output = try run(sweepExecutable, ["sum", "."])
+            #expect(output.status == .exited(1))
+            #expect(output.stdout == (try Self.peerSums("sha256sum", [], [utf8("./a.txt"), utf8("./z.txt")], in: tree.root)))
+            #expect(output.stderrText == "sweep: ./locked: Permission denied\nsweep: ./secret: Permission denied\n", "\(output)")
+            // The peer's words for the unreadable file.
+            let peer = try run("sha256sum", ["./secret"])
+            #expect(peer.stderrText == "sha256sum: ./secret: Permission denied\n")
+        }
+
+        // MARK: - Inputs and filters
+
+        @Test func filesFromANulSeparatedFindList() throws {
+            let tree = try Self.hostileTree("from0")
+            let found = try runProcess("find", [".", "-type", "f", "-print0"], directory: tree.root).stdout
+            let list = splitRecords(found, delimiter: 0)
+            #expect(list.count == 14)
+            let expected = try Self.peerSums("sha256sum", [], list, in: tree.root)
+            let lists = try TempTree("from0-list")
+            let listFile = lists.path("list0")
+            try writeFile(listFile, found)
+
+            let fromFile = try runSweep(["sum", "--files-from", Arg(listFile), "-0"], directory: tree.root)
+            #expect(fromFile.status == .exited(0))
+            #expect(fromFile.stdout == expected, "\(fromFile)")
+            let fromStdin = try runSweep(["sum", "--files-from", "-", "--null"], directory: tree.root, stdin: .bytes(found))
+            #expect(fromStdin.stdout == expected)
+
+            // Newline-separated, for names without a newline.
+            let plainNames = list.filter { !$0.contains(0x0A) }
+            var lfList: [UInt8] = []
+            for name in plainNames { lfList += name + [0x0A] }
+            let fromLines = try runSweep(["sum", "--files-from", "-"], directory: tree.root, stdin: .bytes(lfList))
+            #expect(fromLines.stdout == (try Self.peerSums("sha256sum", [], plainNames, in: tree.root)))
+        }
+
+        /// The names in `sweep sum -z` output, in order.
+        static func names(inNulOutput stdout: [UInt8]) -> [[UInt8]] {
+            splitRecords(stdout, delimiter: 0).map { Array($0.dropFirst(64 + 2)) }
+        }
+
+        @Test func includeAndExcludeAgreeWithFind() throws {
+            let tree = try Self.hostileTree("filters")
+            try tree.file("sub/more.log", "m\n")
+            try tree.file("logs/a.log", "a\n")
+            try tree.file("logs/b.txt", "b\n")
+            try tree.file("logs/sub/c.log", "c\n")
+            let cases: [([Arg], [Arg])] = [
+                (["--include", "*.log"], ["-type", "f", "-name", "*.log", "-print0"]),
+                (["--include", "logs/*"], ["-type", "f", "-path", "./logs/*", "-print0"]),
+                (["--exclude", "sub"], ["-name", "sub", "-prune", "-o", "-type", "f", "-print0"]),
+                (["--exclude", "*.bin", "--exclude", "deep"], ["(", "-name", "deep", "-prune", ")", "-o", "-type", "f", "!", "-name", "*.bin", "-print0"]),
+                (["--include", "*.log", "--exclude", "sub"], ["-name", "sub", "-prune", "-o", "-type", "f", "-name", "*.log", "-print0"]),
+            ]
+            for (filters, expression) in cases {
+                let label = filters.map { String(decoding: $0.bytes, as: UTF8.self) }.joined(separator: " ")
+                let output = try runSweep(["sum", "-z"] + filters + ["."], directory: tree.root)
+                let listed = Self.names(inNulOutput: output.stdout)
+                #expect(Set(listed) == (try Self.findFiles(tree, expression)), "\(label)")
+                #expect(!listed.isEmpty, "\(label)")
+                #expect(output.stdout == (try Self.peerSums("sha256sum", ["-z"], listed, in: tree.root)), "\(label)")
+            }
+        }
+
+        // MARK: - Errors and signals
+
+        @Test(arguments: [
+            (["sum", "-j", "0"], "-j must be at least 1"),
+            (["sum", "-0", "."], "-0/--null goes with --files-from"),
+            (["sum", "-a", "sha3", "."], "sha3"),
+            (["sum", "--io", "mmap", "."], "mmap"),
+        ] as [([String], String)])
+        func usageErrorsExitNonZeroWithAMessage(_ arguments: [String], _ message: String) throws {
+            try Self.expectUsageError(arguments, message)
+        }
+
+        /// The bytes a process has read so far (`rchar` in /proc/PID/io).
+        static func bytesRead(by pid: pid_t) -> Int {
+            guard let io = try? readFile(utf8("/proc/\(pid)/io")) else { return 0 }
+            for line in String(decoding: io, as: UTF8.self).split(separator: "\n") where line.hasPrefix("rchar:") {
+                return Int(line.dropFirst("rchar:".count).trimmingCharacters(in: .whitespaces)) ?? 0
+            }
+            return 0
+        }
+
+        @Test func sigintDuringALargeFileExits130AndLeavesNoOutput() throws {
+            let tree = try TempTree("sigint")
+            let big = tree.path("big")
+            // 4 GiB, sparse: nothing on disk, seconds of hashing.
+            try writeFile(big, [])
+            #expect(withCPath(big) { truncate($0, 4 << 30) } == 0)
+            let out = try TempTree("sigint-out")
+            let manifest = out.path("SUMS")
+            let child = try spawnProcess(sweepExecutable, ["sum", "-j", "1", "--io", "pread", "-o", Arg(manifest), Arg(big)])
+            // Interrupt once it is well into the big file.
+            let reading = blockUntil(atMost: 60) { child.poll() || Self.bytesRead(by: child.pid) > 64 << 20 }
+            try #require(reading && !child.poll(), "sweep finished (or never started reading) before it could be interrupted")
+            child.signal(SIGINT)
+            let output = try #require(child.wait(atMost: 60), "sweep did not exit after SIGINT")
+            #expect(output.status == .exited(130), "\(output)")
+            #expect(!pathExists(manifest), "no output file")
+            let left = try directoryNames(out.root)
+            #expect(left.isEmpty, "no temporary left: \(left.map(describeBytes))")
+        }
+
+        @Test func sigintWhileWaitingOnAPipeExits130() throws {
+            // `sweep sum -` on a terminal or an idle pipe: Ctrl-C must end it, as it ends sha256sum.
+            let child = try spawnProcess(sweepExecutable, ["sum", "-"], stdin: .pipe)
+            defer { child.closeStdin() }
+            let writer = try #require(child.stdinWriter)
+            #expect(write(writer, "partial", 7) == 7)
+            // Once the pipe is empty again, sweep has read those bytes and is waiting in read() for more.
+            let reading = blockUntil(atMost: 30) {
+                var pending: CInt = 0
+                return child.poll() || (ioctl(writer, UInt(FIONREAD), &pending) == 0 && pending == 0)
+            }
+            try #require(reading && !child.poll())
+            child.signal(SIGINT)
+            let output = child.wait(atMost: 5)
+            #expect(output?.status == .exited(130), "sweep was still running 5 s after SIGINT, blocked reading standard input")
+        }
     }
 }

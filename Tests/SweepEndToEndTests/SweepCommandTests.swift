@@ -11,13 +11,15 @@ import Glibc
 import Musl
 #endif
 
-/// The root `sweep` command: what is not any subcommand's.
-@Suite(.timeLimit(.minutes(1)))
-struct SweepCommandTests: CommandLineFixtures {
-    @Test(arguments: [
-        (["frobnicate"], "frobnicate"),
-    ] as [([String], String)])
-    func usageErrorsExitNonZeroWithAMessage(_ arguments: [String], _ message: String) throws {
-        try Self.expectUsageError(arguments, message)
+extension EndToEndTests {
+    /// The root `sweep` command: what is not any subcommand's.
+    @Suite(.timeLimit(.minutes(1)))
+    struct SweepCommandTests: CommandLineFixtures {
+        @Test(arguments: [
+            (["frobnicate"], "frobnicate"),
+        ] as [([String], String)])
+        func usageErrorsExitNonZeroWithAMessage(_ arguments: [String], _ message: String) throws {
+            try Self.expectUsageError(arguments, message)
+        }
     }
 }
