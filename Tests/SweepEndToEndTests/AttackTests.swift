@@ -642,7 +642,7 @@ enum Attack {
 // MARK: - Finding 1 (critical): a directory swapped for a symlink
 
 extension EndToEndTests {
-    @Suite(.serialized, .timeLimit(.minutes(3)))
+    @Suite(.serialized, .timeLimit(.minutes(3 * testTimeScale)))
     struct AttackSymlinkedDirectoryTests {
         /// The deterministic repro, at every sync window: once sweep is inside `T/d`, `T/d` is
         /// renamed away and replaced by a link to a root-owned directory. Nothing in that directory may
@@ -750,7 +750,7 @@ extension EndToEndTests {
 // MARK: - Finding 8 (low-medium): sum, lines, run follow a link swapped in after the walk
 
 extension EndToEndTests {
-    @Suite(.serialized, .timeLimit(.minutes(3)))
+    @Suite(.serialized, .timeLimit(.minutes(3 * testTimeScale)))
     struct AttackSwappedLinkTests {
         static let commands: [[String]] = [["sum"], ["lines"], ["run", "-s", "sha256", "-s", "lines", "--json"]]
 
@@ -828,7 +828,7 @@ extension EndToEndTests {
 // MARK: - Findings 2, 3, 5, 11: what happens between reading and publishing
 
 extension EndToEndTests {
-    @Suite(.serialized, .timeLimit(.minutes(3)))
+    @Suite(.serialized, .timeLimit(.minutes(3 * testTimeScale)))
     struct AttackPublishWindowTests {
         /// Finding 2: a new file renamed over FILE while sweep compresses it (at each sync) is never
         /// deleted; if FILE.gz exists, it holds the original exactly.
@@ -999,7 +999,7 @@ extension EndToEndTests {
 // MARK: - Finding 4 (medium): FIFOs and signals
 
 extension EndToEndTests {
-    @Suite(.serialized, .timeLimit(.minutes(3)))
+    @Suite(.serialized, .timeLimit(.minutes(3 * testTimeScale)))
     struct AttackFIFOTests {
         /// A manifest naming a FIFO: `check` must not block on it (no writer ever comes), and while it
         /// runs SIGTERM or SIGINT must end it within a second.
@@ -1110,7 +1110,7 @@ extension EndToEndTests {
 // MARK: - Finding 6 (medium): user files that look like temporaries
 
 extension EndToEndTests {
-    @Suite(.timeLimit(.minutes(1)))
+    @Suite(.timeLimit(.minutes(1 * testTimeScale)))
     struct AttackTemporaryLookalikeTests {
         /// `.notes.sweep-tmp-draft1`, an hour old, is a user's file: no command deletes it (gzip may
         /// compress it as it would any file, keeping every byte in its .gz).
@@ -1134,7 +1134,7 @@ extension EndToEndTests {
 // MARK: - Finding 7 (medium): files whose size says 0 or 4096 but whose content differs
 
 extension EndToEndTests {
-    @Suite(.timeLimit(.minutes(1)))
+    @Suite(.timeLimit(.minutes(1 * testTimeScale)))
     struct AttackPseudoFileTests {
         /// /proc/version says size 0: the digest must be sha256sum's, not the empty digest.
         @Test func procFileDigestIsSha256sums() throws {
@@ -1184,7 +1184,7 @@ extension EndToEndTests {
 // MARK: - Finding 9 (low): memory proportional to a name's length
 
 extension EndToEndTests {
-    @Suite(.serialized, .timeLimit(.minutes(2)))
+    @Suite(.serialized, .timeLimit(.minutes(2 * testTimeScale)))
     struct AttackMemoryTests {
         /// Runs sweep with `arguments` (output discarded) from a python3 parent that polls its peak RSS
         /// and kills it past `limitKiB` or after `seconds`; the peak (the larger of the polled VmHWM and
@@ -1263,7 +1263,7 @@ extension EndToEndTests {
 // MARK: - Finding 10 (low): what gzip refuses
 
 extension EndToEndTests {
-    @Suite(.timeLimit(.minutes(1)))
+    @Suite(.timeLimit(.minutes(1 * testTimeScale)))
     struct AttackGzipRefusalTests {
         /// `gzip -d` leaves a set-user-ID, set-group-ID or sticky .gz alone (exit 2); so must sweep,
         /// or root's gunzip of a user's .gz hands out a setuid file.

@@ -19,7 +19,7 @@ extension EndToEndTests {
     /// sweep runs with `-a sha256` where the peer is sha256sum, so that it rejects other algorithms'
     /// lines exactly as sha256sum does. The lines naming existing files are written by the peer itself
     /// (`sha256sum FILE…`), so their escaping is the peer's.
-    @Suite(.timeLimit(.minutes(3)))
+    @Suite(.timeLimit(.minutes(3 * testTimeScale)))
     struct CheckCommandTests: CommandLineFixtures {
         // MARK: - Fixtures
 

@@ -18,7 +18,7 @@ import Musl
 // MARK: - Decompression
 
 extension EndToEndTests {
-    @Suite(.timeLimit(.minutes(2)))
+    @Suite(.timeLimit(.minutes(2 * testTimeScale)))
     struct GzipCLIDecompressionTests {
         static let data = GzipFixtures.logText(3_000_000, seed: 31)
 

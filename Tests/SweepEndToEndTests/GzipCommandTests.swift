@@ -18,7 +18,7 @@ import Musl
 // MARK: - Compression
 
 extension EndToEndTests {
-    @Suite(.timeLimit(.minutes(2)))
+    @Suite(.timeLimit(.minutes(2 * testTimeScale)))
     struct GzipCLICompressionTests {
         /// Every size that takes a different path (empty, tiny, serial, just under/at/over the 1 MiB
         /// parallel threshold, whole 128 KiB blocks, an 8 MB log): one member that gzip, zcat, pigz and
@@ -396,7 +396,7 @@ extension EndToEndTests {
 // MARK: - Permissions (as nobody, via setpriv)
 
 extension EndToEndTests {
-    @Suite(.timeLimit(.minutes(1)))
+    @Suite(.timeLimit(.minutes(1 * testTimeScale)))
     struct GzipCLIPermissionTests {
         /// One unreadable file among readable ones: `Permission denied` for it (as gzip -r says),
         /// exit 1, the others compressed, it left alone.
@@ -458,7 +458,7 @@ extension EndToEndTests {
 
 extension EndToEndTests {
     /// One at a time: these start long runs and interrupt them, and the machine has two cores.
-    @Suite(.serialized, .timeLimit(.minutes(5)))
+    @Suite(.serialized, .timeLimit(.minutes(5 * testTimeScale)))
     struct GzipCLICrashSafetyTests {
         /// The .gz cannot fit on a 2 MiB tmpfs: gzip's `NAME.gz: No space left on device`, exit 1, the
         /// original byte-identical, no .gz and no temporary; the serial and the parallel path.

@@ -13,7 +13,7 @@ import Musl
 
 extension EndToEndTests {
     /// `sweep lines` end to end against `wc -l` on the same files.
-    @Suite(.timeLimit(.minutes(2)))
+    @Suite(.timeLimit(.minutes(2 * testTimeScale)))
     struct LinesCommandTests: CommandLineFixtures {
         @Test func linesCountsEqualWc() async throws {
             let tree = try Self.textTree("lines")

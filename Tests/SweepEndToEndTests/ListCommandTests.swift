@@ -16,7 +16,7 @@ extension EndToEndTests {
     /// files comes from `find`; the order from `find | tr '/' '\001' | sort -z` in the C locale (with
     /// `/` as the smallest byte a sort of whole paths is the per-directory byte order, each
     /// subdirectory at its own place), and a few orders are written out literally.
-    @Suite(.timeLimit(.minutes(2)))
+    @Suite(.timeLimit(.minutes(2 * testTimeScale)))
     struct ListCommandTests: CommandLineFixtures {
         /// Names whose order is easy to get wrong (see PEER-BEHAVIOUR.md), hidden files, odd bytes.
         static func orderTree() throws -> TempTree {

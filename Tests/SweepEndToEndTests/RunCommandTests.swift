@@ -14,7 +14,7 @@ import Musl
 extension EndToEndTests {
     /// `sweep run` end to end: several stages over one read, each value from its peer (sha256sum,
     /// md5sum, wc -l, python's zlib.crc32, gzip), and the NDJSON output.
-    @Suite(.timeLimit(.minutes(2)))
+    @Suite(.timeLimit(.minutes(2 * testTimeScale)))
     struct RunCommandTests: CommandLineFixtures {
         @Test func runGivesEveryStageItsValue() async throws {
             let tree = try Self.textTree("run")

@@ -14,7 +14,7 @@ import Musl
 extension EndToEndTests {
     /// `sweep sum` end to end, compared byte for byte with the peers run on the same files:
     /// sha*sum/md5sum, python's zlib.crc32, find (see ``CommandLineFixtures`` for the trees).
-    @Suite(.timeLimit(.minutes(2)))
+    @Suite(.timeLimit(.minutes(2 * testTimeScale)))
     struct SumCommandTests: CommandLineFixtures {
         @Test func sumIsByteIdenticalToSha256sum() async throws {
             let tree = try Self.hostileTree()

@@ -13,7 +13,7 @@ import Musl
 
 extension EndToEndTests {
     /// The root `sweep` command: what is not any subcommand's.
-    @Suite(.timeLimit(.minutes(1)))
+    @Suite(.timeLimit(.minutes(1 * testTimeScale)))
     struct SweepCommandTests: CommandLineFixtures {
         @Test(arguments: [
             (["frobnicate"], "frobnicate"),

@@ -18,7 +18,7 @@ extension EndToEndTests {
     ///
     /// Every expectation is xxhsum's own output on the same files. Without `xxhsum` on PATH these tests
     /// fail (spawning it throws an error naming it); they never pass by skipping.
-    @Suite(.timeLimit(.minutes(3)))
+    @Suite(.timeLimit(.minutes(3 * testTimeScale)))
     struct XXHashTests: CommandLineFixtures {
         static let algorithms: [DigestAlgorithm] = [.xxh32, .xxh64, .xxh128, .xxh3]
 

@@ -186,7 +186,7 @@ func makeLogs(in scratch: Scratch) throws -> [String] {
 
 // MARK: - Tests
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(1 * testTimeScale)))
 struct CustomStageTests {
     /// Tiny chunks, so that matches straddle chunk boundaries.
     static var options: PipelineOptions {
@@ -362,3 +362,6 @@ final class MainActorCounter {
         #expect(counter.files == 3)
     }
 }
+
+/// `SWEEP_TEST_TIME_SCALE` (see SweepTestSupport; this target uses public API only, so it reads it itself).
+let testTimeScale: Int = Int(ProcessInfo.processInfo.environment["SWEEP_TEST_TIME_SCALE"] ?? "") ?? 1

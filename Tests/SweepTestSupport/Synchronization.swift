@@ -37,7 +37,7 @@ package final class PeakCounter: Sendable {
 
 /// Polls `condition` from a blocking thread (never the cooperative pool) until it holds or `seconds` pass.
 package func blockUntil(atMost seconds: Double, _ condition: () -> Bool) -> Bool {
-    let deadline = monotonicSeconds() + seconds
+    let deadline = monotonicSeconds() + seconds * Double(testTimeScale)
     while !condition() {
         if monotonicSeconds() > deadline { return false }
         usleep(1_000)
@@ -47,7 +47,7 @@ package func blockUntil(atMost seconds: Double, _ condition: () -> Bool) -> Bool
 
 /// Polls `condition` from async code until it holds or `seconds` pass.
 package func eventually(atMost seconds: Double, _ condition: () -> Bool) async -> Bool {
-    let deadline = monotonicSeconds() + seconds
+    let deadline = monotonicSeconds() + seconds * Double(testTimeScale)
     while !condition() {
         if monotonicSeconds() > deadline { return false }
         try? await Task.sleep(nanoseconds: 2_000_000)
@@ -61,3 +61,11 @@ package func monotonicSeconds() -> Double {
     clock_gettime(CLOCK_MONOTONIC, &spec)
     return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
 }
+
+/// How much longer every time limit and wait of the tests may be: `SWEEP_TEST_TIME_SCALE=10` under
+/// the sanitizers, which slow the code five to twenty times; 1 otherwise. The limits are raised,
+/// never the suites filtered.
+package let testTimeScale: Int = {
+    guard let text = getenv("SWEEP_TEST_TIME_SCALE"), let scale = Int(String(cString: text)), scale >= 1 else { return 1 }
+    return scale
+}()
