@@ -58,9 +58,8 @@ struct ListCommandTests: CommandLineFixtures {
         #expect(output.status == .exited(0), "\(output)")
         #expect(output.stderr.isEmpty, "\(output)")
         #expect(output.stdout == Self.joined(expected, 0x0A), "sweep: \(describeBytes(output.stdout))")
-        // The same for `.` given, and for one file at a time.
+        // The same for `.` given.
         #expect(try runSweep(["list", "."], directory: tree.root).stdout == output.stdout)
-        #expect(try runSweep(["list", "-j", "1", "."], directory: tree.root).stdout == output.stdout)
 
         // Literally: the directory a/ before a-b and a.txt; B before a; 1, 10, 9; hidden first.
         let lines = splitRecords(output.stdout, delimiter: 0x0A).map { String(decoding: $0, as: UTF8.self) }
