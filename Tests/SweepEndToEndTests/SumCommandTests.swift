@@ -27,8 +27,11 @@ struct SumCommandTests: CommandLineFixtures {
         #expect(output.stdout == expected, "\(output)")
         #expect(output.stderrText == Self.fifoNote)
 
-        // No argument means `.`.
-        #expect(try runSweep(["sum"], directory: tree.root).stdout == expected)
+        // No argument means standard input, as for sha256sum.
+        let plain = tree.path("plain.txt")
+        let stdin = try runSweep(["sum"], directory: tree.root, stdin: .file(plain))
+        #expect(stdin.status == .exited(0), "\(stdin)")
+        #expect(stdin.stdout == (try runProcess("sha256sum", [], stdin: .file(plain))).stdout, "\(stdin)")
     }
 
     @Test(arguments: [["--tag"], ["-z"], ["--tag", "-z"]] as [[Arg]])
