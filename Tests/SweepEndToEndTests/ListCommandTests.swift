@@ -185,3 +185,20 @@ struct ListCommandTests: CommandLineFixtures {
         #expect(summed.stderrText == "sweep: ./secret: Permission denied\n", "\(summed)")
     }
 }
+
+// MARK: - Options
+
+extension ListCommandTests {
+    /// list reads nothing: its help offers no -j, --io or --progress, and they are refused.
+    @Test func listOffersNoReadingOptions() throws {
+        let help = try runSweep(["list", "--help"])
+        #expect(help.status == .exited(0))
+        for option in ["--jobs", "--io", "--progress", "-j,", "-p,"] {
+            #expect(!help.stdoutText.contains(option), "\(option) in: \(help.stdoutText)")
+        }
+        #expect(help.stdoutText.contains("--include") && help.stdoutText.contains("--files-from"))
+        for arguments in [["list", "-j", "2", "."], ["list", "--io", "pread", "."], ["list", "--progress", "."]] {
+            try Self.expectUsageError(arguments, "Unknown option")
+        }
+    }
+}
