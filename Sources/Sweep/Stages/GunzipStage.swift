@@ -7,6 +7,8 @@ import SystemPackage
 /// existing file without ``Options/force``, and only then is the `.gz` removed (unless
 /// ``Options/keepOriginal``), under the same checks as ``GzipStage``'s originals. Corrupt or truncated
 /// input leaves no output and keeps the `.gz`. With ``Options/testOnly`` nothing is written (`gzip -t`).
+/// With ``Options/stream`` set, standard input is decompressed to that stream (and with
+/// ``Options/everyFileToStream`` every file, as `gzip -dc`).
 ///
 /// ```swift
 /// let gunzip = GunzipStage(options: .init(keepOriginal: true))

@@ -16,6 +16,11 @@ import SystemPackage
 /// Files of 1 MiB or more are compressed in 128 KiB blocks on shared threads, pigz's way, so one
 /// large log keeps every core busy; smaller ones are compressed whole, many at once.
 ///
+/// With ``Options/stream`` set, standard input (`-`) is compressed to that stream, as gzip writes
+/// it to standard output, and with ``Options/everyFileToStream`` every file is (`gzip -c`): one
+/// member per file, in order, the originals untouched. A stream of unknown length is held until it
+/// passes 1 MiB, then compressed in blocks too, so memory stays bounded.
+///
 /// ```swift
 /// let gzip = GzipStage(options: .init(level: 9, keepOriginal: true))
 /// try await Pipeline(stage: gzip).run(walking: ["/var/log/app"], walkOptions: GzipStage.walkOptions()) { result in
