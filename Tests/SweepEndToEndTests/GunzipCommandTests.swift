@@ -215,7 +215,7 @@ struct GunzipCLINameTests {
         let twin = try GzipKit.Twin("gunzip-suffixes") { directory in
             try makeDirectory(joinPath(directory, utf8("d")))
             for name in names {
-                try writeFile(joinPath(directory, utf8("d/\(name)")), try GzipFixtures.peer("gzip", ["-c"], input: utf8("\(name)\n")))
+                try writeFile(joinPath(directory, utf8("d/\(name)")), GzipCLIFlagTests.smallMember)
             }
         }
         let arguments: [Arg] = walking ? ["d"] : names.map { Arg("d/\($0)") }

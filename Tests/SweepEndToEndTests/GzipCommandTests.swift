@@ -832,20 +832,25 @@ struct GzipCLIStreamTests {
 
 @Suite(.serialized, .timeLimit(.minutes(3)))
 struct GzipCLIFlagTests {
+    /// gzip's compression of `x\n`, made once: every .gz of the warnings fixture (their content
+    /// does not matter to the warnings).
+    static let smallMember: [UInt8] = (try? GzipFixtures.peer("gzip", ["-c"], input: utf8("x\n"))) ?? []
+
     /// One of everything gzip warns about or refuses, made the same way for sweep and for gzip.
     static func warningsFixture(_ directory: [UInt8]) throws {
         func path(_ name: String) -> [UInt8] { joinPath(directory, utf8(name)) }
+        try #require(!smallMember.isEmpty, "gzip -c failed")
         try writeFile(path("e"), utf8("exists\n"))
-        try writeFile(path("e.gz"), try GzipFixtures.peer("gzip", ["-c"], input: utf8("older\n")))
-        try writeFile(path("x.gz"), try GzipFixtures.peer("gzip", ["-c"], input: utf8("x\n")))
-        try writeFile(path("a.tgz"), try GzipFixtures.peer("gzip", ["-c"], input: utf8("tar\n")))
+        try writeFile(path("e.gz"), smallMember)
+        try writeFile(path("x.gz"), smallMember)
+        try writeFile(path("a.tgz"), smallMember)
         try writeFile(path("g"), utf8("linked\n"))
         _ = withCPath(path("g")) { source in withCPath(path("g-link")) { link(source, $0) } }
         _ = withCPath(path("p")) { mkfifo($0, 0o644) }
         try writeFile(path("old"), utf8("from 1960\n"))
         try GzipKit.touch("1960-01-01 00:00:00", path("old"))
         try writeFile(path("u"), utf8("unknown suffix\n"))
-        try writeFile(path("t.gz"), try GzipFixtures.peer("gzip", ["-c"], input: utf8("data\n")) + utf8("garbage"))
+        try writeFile(path("t.gz"), smallMember + utf8("garbage"))
     }
 
     /// -q as gzip -q: warnings go unsaid with the same exit status (an unknown suffix is then no
