@@ -60,32 +60,22 @@ struct CheckCommand: ParsableCommand, ProcessingCommand {
     @Argument(help: "Manifests to verify (default: standard input, also -).")
     var manifests: [String] = []
 
+    // Accepted only to be refused in coreutils' words, as `sha256sum -c --tag` is.
+    @Flag(help: .hidden) var tag = false
+    @Flag(name: [.customShort("b"), .customLong("binary")], help: .hidden) var binary = false
+    @Flag(name: [.customShort("t"), .customLong("text")], help: .hidden) var text = false
+
     mutating func validate() throws {
-        settleOutputFlags(RawArguments.shared.forParser)
+        try ChecksumUsage(verifying: true, tag: tag, command: "check").validate()
+        settleOutputFlags()
     }
 
     /// coreutils lets the last of --status, --quiet and --warn win: each turns the other two off.
-    mutating func settleOutputFlags(_ arguments: [String]) {
-        var last: Character?
-        for argument in arguments {
-            if argument == "--" { break }
-            switch argument {
-            case "--status": last = "s"
-            case "--quiet": last = "q"
-            case "--warn": last = "w"
-            default:
-                guard argument.hasPrefix("-"), !argument.hasPrefix("--"), argument.count > 1 else { continue }
-                for character in argument.dropFirst() {
-                    if character == "q" || character == "w" { last = character }
-                    // The rest of the cluster is the value of -a, -j or -p.
-                    if "ajp".contains(character) { break }
-                }
-            }
-        }
-        guard let last else { return }
-        status = last == "s"
-        quiet = last == "q"
-        warn = last == "w"
+    mutating func settleOutputFlags() {
+        guard let last = ChecksumUsage.outputFlag else { return }
+        status = last == "status"
+        quiet = last == "quiet"
+        warn = last == "warn"
     }
 
     func execute() async throws {
@@ -181,7 +171,10 @@ struct CheckCommand: ParsableCommand, ProcessingCommand {
             break
         case .improperlyFormatted:
             if warn {
-                let tag = (algorithm ?? .sha256).tag
+                // cksum's choice: the -a algorithm, else the line's own tag or the last one before it.
+                let tag = (algorithm ?? verdict.lastTag ?? .sha256).tag
+                // coreutils flushes its status lines before a warning, so the two stay in line order.
+                try output.flush()
                 Console.message(name: source.displayName, "\(verdict.lineNumber): improperly formatted \(tag) checksum line")
             }
         }

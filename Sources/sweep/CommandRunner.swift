@@ -31,6 +31,18 @@ struct CommandRunner<S: Stage>: Sendable {
     var adjustWalk: @Sendable (_ options: WalkOptions) -> WalkOptions = { $0 }
     /// Reports the run on standard error at the end (gzip's summary), given the elapsed seconds.
     var report: @Sendable (_ summary: RunSummary, _ seconds: Double) -> Void = { _, _ in }
+    /// How the pipeline runs, when not as `-j` and `--io` say (one file at a time for `gzip -c`).
+    var pipelineOptions: PipelineOptions?
+    /// Standard input's name in messages, when not `-` (gzip calls it `stdin`).
+    var standardInputName: FilePath?
+    /// gzip's `-q`: warnings and notes go unsaid (the exit status still tells), errors are printed.
+    var quiet = false
+    /// The stage writes to standard output too (`gzip -c`): a regular file there is not walked
+    /// into, even when `-o`/`--manifest` names another output.
+    var writesToStandardOutput = false
+    /// The stream the stage writes to, if any: once a write to it fails, the run stops, as gzip
+    /// stops at `stdout: No space left on device`.
+    var stream: StreamOutput?
 
     func run() async throws {
         let runner = self
@@ -53,11 +65,20 @@ struct CommandRunner<S: Stage>: Sendable {
         }
         // Never hash the file our output is going to (`sweep sum . > SHA256SUMS`): it is being written.
         var skipping = Set<FileIdentity>()
-        var info = stat()
-        if fstat(descriptor, &info) == 0, FileStatus(info).isRegularFile { skipping.insert(FileStatus(info).identity) }
+        for output in writesToStandardOutput ? [descriptor, STDOUT_FILENO] : [descriptor] {
+            var info = stat()
+            if fstat(output, &info) == 0, FileStatus(info).isRegularFile { skipping.insert(FileStatus(info).identity) }
+        }
 
         let walker = common.walker(paths: paths, skipping: skipping, adjust: adjustWalk)
-        let pipeline = Pipeline(stage: stage, options: common.pipelineOptions())
+        let pipeline = Pipeline(stage: stage, options: pipelineOptions ?? common.pipelineOptions())
+        let quiet = self.quiet
+        let stream = self.stream
+        let standardInputName = self.standardInputName
+        func named(_ path: FilePath) -> FilePath {
+            guard let standardInputName, path == "-" else { return path }
+            return standardInputName
+        }
         var output = OutputBuffer(descriptor: descriptor)
         var progress = ProgressLine(enabled: common.progress)
         let json = common.json
@@ -74,18 +95,21 @@ struct CommandRunner<S: Stage>: Sendable {
                 case .processed(let value):
                     if !json, let render { try output.append { render(value, result, &$0) } }
                     if let text = warning(value) {
-                        Console.message(path: result.path, text)
+                        if !quiet { Console.message(path: named(result.path), text) }
                         worst = max(worst ?? .warning, .warning)
                     }
-                    if let text = notice(value) { Console.message(path: result.path, text) }
-                case .failed(let error):
-                    Console.error(error)
-                    worst = max(worst ?? error.severity, error.severity)
+                    if !quiet, let text = notice(value) { Console.message(path: named(result.path), text) }
+                case .failed(var error):
+                    if error.path == "-" { error.path = named(error.path) }
+                    guard let severity = Self.severity(of: error, quiet: quiet) else { break }
+                    if !quiet || severity == .error || Self.isSaidEvenWhenQuiet(error) { Console.error(error) }
+                    worst = max(worst ?? severity, severity)
+                    if stream?.failure != nil { throw StreamFailed() }
                 case .skipped(.namedSpecialFile) where warnsOfNamedSpecialFiles:
-                    Console.error(FileError(path: result.path, reason: .cause(GzipRefusal.notARegularFile)))
+                    if !quiet { Console.error(FileError(path: result.path, reason: .cause(GzipRefusal.notARegularFile))) }
                     worst = max(worst ?? .warning, .warning)
                 case .skipped(let reason):
-                    Console.message(path: result.path, reason.description)
+                    if !quiet { Console.message(path: result.path, reason.description) }
                 }
                 progress?.advance(bytes: result.bytesRead)
             }
@@ -105,6 +129,11 @@ struct CommandRunner<S: Stage>: Sendable {
             let name = outputFile.map { RawArguments.shared.path($0) } ?? "standard output"
             Console.error(FileError(path: name, reason: .system(error.errno)))
             return 1
+        } catch is StreamFailed {
+            // Already reported with the file it cut short.
+            progress?.finish()
+            destination?.discard()
+            return 1
         } catch let error as FileError {
             progress?.finish()
             destination?.discard()
@@ -117,4 +146,19 @@ struct CommandRunner<S: Stage>: Sendable {
         case .notice, nil: return 0
         }
     }
+
+    /// A failure's weight in the exit status; nil for none. gzip -q does not count an unknown
+    /// suffix (without -q, a warning), as it does not mention it.
+    private static func severity(of error: FileError, quiet: Bool) -> FailureSeverity? {
+        if quiet, let refusal = error.cause as? GzipRefusal, refusal == .unknownSuffix { return nil }
+        return error.severity
+    }
+
+    /// gzip -q still says that an output exists and was not overwritten.
+    private static func isSaidEvenWhenQuiet(_ error: FileError) -> Bool {
+        (error.cause as? GzipRefusal) == .alreadyExists
+    }
 }
+
+/// Ends a run whose output stream can take no more.
+private struct StreamFailed: Error {}

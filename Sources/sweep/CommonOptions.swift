@@ -6,8 +6,24 @@ import SystemPackage
 struct CommonOptions: ParsableArguments {
     @OptionGroup var execution: ExecutionOptions
 
-    var jobs: Int { execution.jobs }
+    @OptionGroup var selection: SelectionOptions
 
+    @Flag(inversion: .prefixedNo, help: "Show a live progress line on standard error (default: when it is a terminal).")
+    var progress: Bool?
+
+    var jobs: Int { execution.jobs }
+    var json: Bool { selection.json }
+
+    func pipelineOptions() -> PipelineOptions { execution.pipelineOptions() }
+
+    func walker(paths: [String], skipping: Set<FileIdentity> = [], adjust: (WalkOptions) -> WalkOptions = { $0 }) -> Walker {
+        selection.walker(paths: paths, skipping: skipping, adjust: adjust)
+    }
+}
+
+/// What to walk and how to print it: the options of every command that walks, `list` included
+/// (which reads nothing, so has no use for `-j`, `--io` or `--progress`).
+struct SelectionOptions: ParsableArguments {
     @Flag(help: "Print one JSON object per file, then a summary object (NDJSON).")
     var json = false
 
@@ -26,14 +42,15 @@ struct CommonOptions: ParsableArguments {
     @Flag(name: [.customShort("L"), .customLong("follow-symlinks")], help: "Follow symbolic links while walking (loops are detected).")
     var followSymlinks = false
 
-    @Flag(inversion: .prefixedNo, help: "Show a live progress line on standard error (default: when it is a terminal).")
-    var progress: Bool?
-
     mutating func validate() throws {
         if nulSeparated && filesFrom == nil { throw ValidationError("-0/--null goes with --files-from") }
     }
 
-    func pipelineOptions() -> PipelineOptions { execution.pipelineOptions() }
+    /// Paths as a command that reads standard input when given none takes them (`sha256sum`,
+    /// `wc`, `gzip`): no path and no `--files-from` means `-`.
+    func pathsDefaultingToStandardInput(_ paths: [String]) -> [String] {
+        paths.isEmpty && filesFrom == nil ? ["-"] : paths
+    }
 
     func walker(paths: [String], skipping: Set<FileIdentity> = [], adjust: (WalkOptions) -> WalkOptions = { $0 }) -> Walker {
         var options = WalkOptions()
@@ -42,6 +59,9 @@ struct CommonOptions: ParsableArguments {
         options.exclude = excludes.map { Glob(bytes: RawArguments.shared.bytes(of: $0)) }
         options.dashMeansStandardInput = true
         options.skipping = skipping
+        // A FIFO or device named on the command line (`sweep sum <(cmd)`) is read, as sha256sum
+        // reads it; commands that must not read one (gzip in place) turn this off.
+        options.readsNamedStreams = true
         // The reader's fstat after open gives each file's metadata; a stat while walking would be a
         // second system call per file for nothing (age filters turn it back on).
         options.statFiles = false

@@ -72,6 +72,11 @@ enum Console {
         write(Array("sweep: \(text)\n".utf8))
     }
 
+    /// `text` as it is, with no program name: a continuation line.
+    static func plain(_ text: String) {
+        write(Array(text.utf8))
+    }
+
     private static func write(_ bytes: [UInt8]) {
         // A closed or full standard error leaves nothing better to do than carry on.
         _ = try? FileDescriptor.standardError.writeAll(bytes)

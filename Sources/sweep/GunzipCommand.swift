@@ -7,33 +7,29 @@ struct GunzipCommand: ParsableCommand, ProcessingCommand {
         commandName: "gunzip",
         abstract: "Decompress FILE.gz to FILE: the same as sweep gzip -d.",
         discussion: """
+            FILE.tgz and FILE.taz become FILE.tar; .z, -gz, -z and _z are known too, in any case, and \
+            -S adds a suffix. With no file (or -), standard input is decompressed to standard output.
+
             Examples:
               sweep gunzip logs/
               sweep gunzip -k archive/app.log.gz
+              sweep gunzip -c app.log.gz | less
             """)
 
     @Flag(name: [.short, .long], help: "Test the integrity of .gz files; write nothing.")
     var test = false
 
-    @Flag(name: [.short, .long], help: "Keep the .gz files.")
-    var keep = false
+    @OptionGroup var age: AgeOption
 
-    @Flag(name: [.short, .long], help: "Overwrite existing outputs.")
-    var force = false
-
-    @OptionGroup var common: CommonOptions
-
-    @Argument(help: "Files and directories (default: .).")
-    var paths: [String] = []
+    @OptionGroup var options: GzipOptions
 
     func execute() async throws {
         var gzip = try GzipCommand.parse([])
         gzip.decompress = true
         gzip.test = test
-        gzip.keep = keep
-        gzip.force = force
-        gzip.common = common
-        gzip.paths = paths
-        try await gzip.execute()
+        gzip.age = age
+        gzip.options = options
+        try gzip.checkBeforeReading(command: "gunzip")
+        try await gzip.process()
     }
 }

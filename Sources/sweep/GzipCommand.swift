@@ -14,11 +14,17 @@ struct GzipCommand: ParsableCommand, ProcessingCommand {
             compress as root. Large files are compressed in parallel blocks (one gzip member), \
             small ones many at once.
 
+            With no file (or -), standard input is compressed to standard output, as gzip does; -c \
+            writes every file to standard output and keeps it. Nothing is printed unless something \
+            goes wrong (-v: a summary at the end).
+
             Examples:
               sweep gzip --older-than 7d /var/log/app
               sweep gzip -9 -k --manifest SHA256SUMS logs/
               sweep gzip -d logs/            (or: sweep gunzip logs/)
               sweep gzip -t archive/
+              tar cf - src | sweep gzip > src.tar.gz
+              sweep gzip -dc app.log.gz | grep ERROR
             """)
 
     @Flag(name: [.short, .long], help: "Decompress FILE.gz to FILE.")
@@ -32,21 +38,12 @@ struct GzipCommand: ParsableCommand, ProcessingCommand {
     @Option(help: ArgumentHelp("Compression level, 1 to 9.", valueName: "N"))
     var level: Int?
 
-    @Flag(name: [.short, .long], help: "Keep the original files.")
-    var keep = false
-
-    @Flag(name: [.short, .long], help: "Overwrite existing outputs; compress files with other hard links.")
-    var force = false
-
     @OptionGroup var age: AgeOption
 
     @Option(help: ArgumentHelp("While compressing, write a sha256sum manifest of the originals to FILE (atomically).", valueName: "FILE"))
     var manifest: String?
 
-    @OptionGroup var common: CommonOptions
-
-    @Argument(help: "Files and directories (default: .).")
-    var paths: [String] = []
+    @OptionGroup var options: GzipOptions
 
     var decompressing: Bool { decompress || test }
 
@@ -56,19 +53,46 @@ struct GzipCommand: ParsableCommand, ProcessingCommand {
     }
 
     func execute() async throws {
+        try checkBeforeReading(command: "gzip")
+        try await process()
+    }
+
+    /// The checks made before anything is read: no terminal for compressed data, no JSON where
+    /// compressed data goes.
+    func checkBeforeReading(command: String) throws {
+        if options.common.json && !test && (options.toStandardOutput || options.readsStandardInput) {
+            throw ValidationError("--json writes to standard output, which -c (or standard input) fills with data")
+        }
+        try options.refuseTerminal(decompressing: decompressing, command: command)
+    }
+
+    /// Compresses, decompresses or tests, as the flags say.
+    func process() async throws {
         let cutoff = age.cutoff
+        let paths = options.common.selection.pathsDefaultingToStandardInput(options.paths)
+        let stream = StreamOutput(descriptor: .standardOutput, name: "stdout")
+        let toStream = options.toStandardOutput && !test
+        // A stream takes one file's output at a time: in order, never interleaved.
+        let oneAtATime = toStream || paths.filter { $0 == "-" }.count > 1
+        let pipelineOptions = oneAtATime ? PipelineOptions.oneFileAtATime(options.common.pipelineOptions()) : nil
         // Files named explicitly reach the stage whatever their suffix, so that it can say what gzip
         // says of them (`already has .gz suffix`, `unknown suffix`); walked ones are filtered.
-        let report: @Sendable (RunSummary, Double) -> Void = { [decompressing, test] summary, seconds in
+        let report: @Sendable (RunSummary, Double) -> Void = { [decompressing, test, verbose = options.verbose] summary, seconds in
+            guard verbose else { return }
             let stage = decompressing ? "gunzip" : "gzip"
             GzipCommand.report(
                 summary, seconds: seconds, input: summary.bytes, output: Int64(summary.totals[stage] ?? 0),
                 verb: test ? "tested" : decompressing ? "decompressed" : "compressed")
         }
+        // gzip -c and -t read what they are named (a FIFO, /dev/null) and follow a named link.
+        let readsNamed = toStream || test
         if decompressing {
+            let gunzip = GunzipStage.Options(
+                keepOriginal: options.keep, force: options.force, testOnly: test, suffixes: options.suffixes,
+                restoresNameAndTime: options.naming == .name, stream: stream, everyFileToStream: toStream)
             try await CommandRunner(
-                stage: GunzipStage(options: .init(keepOriginal: keep, force: force, testOnly: test)),
-                common: common, paths: paths,
+                stage: GunzipStage(options: gunzip),
+                common: options.common, paths: paths,
                 warning: { result in
                     if result.trailingGarbage { return "decompression OK, trailing garbage ignored" }
                     if case .keptForSafety(let reason) = result.original { return reason }
@@ -77,21 +101,27 @@ struct GzipCommand: ParsableCommand, ProcessingCommand {
                 notice: { $0.completedEarlierRun ? GzipCommand.completedNotice(verb: "decompressed") : nil },
                 warnsOfNamedSpecialFiles: true,
                 adjustWalk: { base in
-                    var options = GunzipStage.walkOptions(base)
-                    options.modifiedBefore = cutoff
-                    return options
+                    var walk = gunzip.walkOptions(base)
+                    walk.modifiedBefore = cutoff
+                    walk.readsNamedStreams = readsNamed
+                    walk.followRootLinks = readsNamed
+                    return walk
                 },
-                report: report
+                report: report, pipelineOptions: pipelineOptions, standardInputName: "stdin",
+                quiet: options.quiet, writesToStandardOutput: true, stream: stream
             ).run()
             return
         }
-        let gzip = GzipStage(
-            options: .init(level: level ?? levelFlag?.rawValue ?? 6, keepOriginal: keep, force: force),
-            threadCount: common.jobs)
+        let gzipOptions = GzipStage.Options(
+            level: level ?? levelFlag?.rawValue ?? 6, keepOriginal: options.keep, force: options.force,
+            storesNameAndTime: options.naming != .noName, suffixes: options.suffixes,
+            stream: stream, everyFileToStream: toStream)
+        let gzip = GzipStage(options: gzipOptions, threadCount: options.common.jobs)
         let adjust: @Sendable (WalkOptions) -> WalkOptions = { base in
-            var options = GzipStage.walkOptions(base)
-            options.modifiedBefore = cutoff
-            return options
+            var walk = gzipOptions.walkOptions(base)
+            walk.modifiedBefore = cutoff
+            walk.readsNamedStreams = readsNamed
+            return walk
         }
         let warning: @Sendable (GzipResult) -> String? = { result in
             if case .keptForSafety(let reason) = result.original { return reason }
@@ -102,7 +132,7 @@ struct GzipCommand: ParsableCommand, ProcessingCommand {
             // One read of each original feeds both the checksum and the compressor.
             let formatter = ChecksumLineFormatter()
             try await CommandRunner(
-                stage: StageList([DigestStage(.sha256), gzip]), common: common, paths: paths, outputFile: manifest,
+                stage: StageList([DigestStage(.sha256), gzip]), common: options.common, paths: paths, outputFile: manifest,
                 render: { outputs, result, out in
                     if let digest = outputs.values.first as? Digest { formatter.append(digest, path: result.path.bytes, to: &out) }
                 },
@@ -110,12 +140,15 @@ struct GzipCommand: ParsableCommand, ProcessingCommand {
                 notice: { outputs in (outputs.values.last as? GzipResult).flatMap(notice) },
                 warnsOfNamedSpecialFiles: true,
                 adjustWalk: adjust,
-                report: report
+                report: report, pipelineOptions: pipelineOptions, standardInputName: "stdin",
+                quiet: options.quiet, writesToStandardOutput: true, stream: stream
             ).run()
         } else {
             try await CommandRunner(
-                stage: gzip, common: common, paths: paths, warning: warning, notice: notice,
-                warnsOfNamedSpecialFiles: true, adjustWalk: adjust, report: report
+                stage: gzip, common: options.common, paths: paths, warning: warning, notice: notice,
+                warnsOfNamedSpecialFiles: true, adjustWalk: adjust, report: report,
+                pipelineOptions: pipelineOptions, standardInputName: "stdin",
+                quiet: options.quiet, writesToStandardOutput: true, stream: stream
             ).run()
         }
     }

@@ -10,18 +10,25 @@ struct LinesCommand: ParsableCommand, ProcessingCommand {
               sweep lines /var/log/app
               sweep lines --include '*.swift' Sources
               sweep lines --json logs | jq .lines
+              git ls-files -z | sweep lines --files-from - -0
             """)
 
     @OptionGroup var common: CommonOptions
 
-    @Argument(help: "Files and directories (default: .); - is standard input.")
+    @Argument(help: "Files and directories (default: standard input); - is standard input.")
     var paths: [String] = []
 
     func execute() async throws {
+        // As wc with no file: standard input, its count printed alone.
+        let unnamed = paths.isEmpty && common.selection.filesFrom == nil
         try await CommandRunner(
-            stage: LineCountStage(), common: common, paths: paths,
+            stage: LineCountStage(), common: common, paths: common.selection.pathsDefaultingToStandardInput(paths),
             render: { count, result, out in
-                LinesCommand.appendRow(count: count.lines, name: result.path.bytes, to: &out)
+                if unnamed {
+                    out += Array("\(count.lines)\n".utf8)
+                } else {
+                    LinesCommand.appendRow(count: count.lines, name: result.path.bytes, to: &out)
+                }
             },
             finish: { summary, out in
                 // As wc: a total only when more than one file was counted.

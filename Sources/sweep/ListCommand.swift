@@ -26,23 +26,25 @@ struct ListCommand: ParsableCommand, ProcessingCommand {
 
     @OptionGroup var age: AgeOption
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup var selection: SelectionOptions
 
     @Argument(help: "Files and directories (default: .).")
     var paths: [String] = []
 
     func execute() async throws {
         let cutoff = age.cutoff
-        let walker = common.walker(paths: paths) { options in
+        let walker = selection.walker(paths: paths) { options in
             var options = options
             options.statFiles = false
             options.modifiedBefore = cutoff
+            // Listing is no reading: a named FIFO or device is reported as the walk met it.
+            options.readsNamedStreams = false
             return options
         }
         var output = OutputBuffer(descriptor: STDOUT_FILENO)
         var failed = false
         // ArgumentParser's property wrappers are slow to read; read them once, not per file.
-        let json = common.json
+        let json = selection.json
         let terminator: UInt8 = zero ? 0 : 0x0A
         var walk = walker.makeDirectoryWalker()
         while let event = walk.next() {

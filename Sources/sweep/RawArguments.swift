@@ -46,6 +46,28 @@ struct RawArguments: Sendable {
         rawByPlaceholder[argument] ?? Array(argument.utf8)
     }
 
+    /// Of the flags named here (long names with `--`, short letters), the one given last, for
+    /// flags that turn each other off as coreutils' do (`--status`/`--quiet`/`--warn`,
+    /// `-b`/`-t`/`--tag`); nil when none was given. `valueLetters` are short options whose value
+    /// may follow in the same cluster (`-a5`), which ends the scan of that cluster.
+    func lastFlag(among longNames: Set<String>, shorts: Set<Character>, valueLetters: Set<Character>) -> String? {
+        var last: String?
+        for argument in forParser {
+            if argument == "--" { break }
+            if argument.hasPrefix("--") {
+                let name = String(argument.prefix { $0 != "=" })
+                if longNames.contains(name) { last = name }
+                continue
+            }
+            guard argument.hasPrefix("-"), argument.count > 1 else { continue }
+            for letter in argument.dropFirst() {
+                if shorts.contains(letter) { last = "-\(letter)" }
+                if valueLetters.contains(letter) { break }
+            }
+        }
+        return last
+    }
+
     /// The path an argument names, byte for byte.
     func path(_ argument: String) -> FilePath {
         FilePath(bytes: bytes(of: argument))

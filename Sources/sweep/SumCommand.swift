@@ -7,7 +7,9 @@ struct SumCommand: ParsableCommand, ProcessingCommand {
         abstract: "Print checksums, exactly as sha256sum (md5sum, sha1sum…) prints them, in parallel.",
         discussion: """
             Directories are walked; files are listed in byte order of their names, so the output is \
-            the same whatever -j. The manifest verifies with `sha256sum -c` or `sweep check`.
+            the same whatever -j. With no file, or -, standard input is read; a FIFO or device named \
+            (`<(cmd)`, /dev/null) is read like a file. The manifest verifies with `sha256sum -c`, \
+            `sweep check` or `sweep sum -c`.
 
             The xxHash digests (-a xxh32, xxh64, xxh128, xxh3) print exactly what xxhsum 0.8.1 \
             prints with -H0, -H1, -H2 and -H3: names unescaped, standard input named `stdin`, and \
@@ -20,10 +22,11 @@ struct SumCommand: ParsableCommand, ProcessingCommand {
               sweep sum -a xxh128 -j 8 /data > XXH128SUMS
               sweep sum -o SUMS --exclude '*.gz' /var/log/app
               find . -name '*.log' -print0 | sweep sum --files-from - -0
+              sweep sum -c SHA256SUMS          (the same as sweep check SHA256SUMS)
             """)
 
-    @Option(name: [.short, .long], help: "md5, sha1, sha224, sha256, sha384, sha512, crc32 (gzip's CRC-32), or xxh32, xxh64, xxh128, xxh3 (xxHash, as xxhsum).")
-    var algorithm: DigestAlgorithm = .sha256
+    @Option(name: [.short, .long], help: "md5, sha1, sha224, sha256, sha384, sha512, crc32 (gzip's CRC-32), or xxh32, xxh64, xxh128, xxh3 (xxHash, as xxhsum); default sha256.")
+    var algorithm: DigestAlgorithm?
 
     @Flag(help: "BSD-style lines: SHA256 (NAME) = HEX.")
     var tag = false
@@ -31,18 +34,71 @@ struct SumCommand: ParsableCommand, ProcessingCommand {
     @Flag(name: [.short, .long], help: "End each line with NUL instead of a newline, and do not escape names.")
     var zero = false
 
+    @Flag(name: [.short, .long], help: "Mark names with * (binary mode), as sha256sum -b does.")
+    var binary = false
+
+    @Flag(name: [.short, .long], help: "Mark names with a space (text mode, the default).")
+    var text = false
+
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write the manifest to FILE, atomically.", valueName: "FILE"))
     var output: String?
 
+    @Flag(name: [.short, .long], help: "Verify the manifests named instead, as sweep check (and sha256sum -c) does.")
+    var check = false
+
+    @Flag(name: .customLong("ignore-missing"), help: "With -c: do not fail or report a missing file.")
+    var ignoreMissing = false
+
+    @Flag(name: .customLong("quiet"), help: "With -c: do not print OK for each verified file.")
+    var quiet = false
+
+    @Flag(help: "With -c: print nothing on standard output; the exit status tells.")
+    var status = false
+
+    @Flag(help: "With -c: exit non-zero for improperly formatted lines.")
+    var strict = false
+
+    @Flag(name: [.short, .long], help: "With -c: warn about each improperly formatted line.")
+    var warn = false
+
     @OptionGroup var common: CommonOptions
 
-    @Argument(help: "Files and directories (default: .); - is standard input.")
+    @Argument(help: "Files and directories (default: standard input); - is standard input. With -c: manifests.")
     var paths: [String] = []
 
+    mutating func validate() throws {
+        try ChecksumUsage(verifying: check, tag: tag, ignoreMissing: ignoreMissing, strict: strict, command: "sum").validate()
+        guard check else { return }
+        let selection = common.selection
+        if output != nil { throw ValidationError("-o/--output writes a manifest; --check reads them") }
+        if selection.filesFrom != nil || !selection.includes.isEmpty || !selection.excludes.isEmpty || selection.followSymlinks {
+            throw ValidationError("--files-from, --include, --exclude and -L choose files to sum; --check reads manifests")
+        }
+    }
+
     func execute() async throws {
-        let formatter = ChecksumLineFormatter(style: tag ? .bsd : .gnu, nulTerminated: zero)
+        if check {
+            var verifier = try CheckCommand.parse([])
+            verifier.algorithm = algorithm
+            verifier.zero = zero
+            verifier.ignoreMissing = ignoreMissing
+            verifier.strict = strict
+            verifier.quiet = quiet
+            verifier.status = status
+            verifier.warn = warn
+            verifier.settleOutputFlags()
+            verifier.execution = common.execution
+            verifier.json = common.json
+            verifier.manifests = paths
+            try await verifier.execute()
+            return
+        }
+        // sha256sum marks names with `*` after -b, unless a later -t (or --tag) says otherwise.
+        let marked = !tag && ChecksumUsage.binaryMode == true
+        let formatter = ChecksumLineFormatter(style: tag ? .bsd : .gnu, nulTerminated: zero, binaryMarker: marked)
         try await CommandRunner(
-            stage: DigestStage(algorithm), common: common, paths: paths, outputFile: output,
+            stage: DigestStage(algorithm ?? .sha256), common: common,
+            paths: common.selection.pathsDefaultingToStandardInput(paths), outputFile: output,
             render: { digest, result, out in
                 // coreutils names standard input `-`, xxhsum `stdin`.
                 let name = result.entry.isStandardInput ? Array(digest.algorithm.standardInputName.utf8) : result.path.bytes

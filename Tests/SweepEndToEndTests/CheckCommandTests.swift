@@ -287,3 +287,33 @@ extension EndToEndTests {
         }
     }
 }
+
+// MARK: - --warn names the line's own algorithm
+
+extension EndToEndTests.CheckCommandTests {
+    /// A manifest of tagged lines of several algorithms, some improper, with junk after a tag:
+    /// without -a, `sweep check --warn` says what `cksum -c --warn` says (each line's own tag, or
+    /// the last one seen); with -a sha256, what `sha256sum -c --warn` says.
+    @Test func warnNamesEachLinesOwnTag() async throws {
+        let tree = try Self.fixture("check-warn-tags")
+        var manifest = try Self.peerSums("sha256sum", ["--tag"], [utf8("a")], in: tree.root)
+        manifest += utf8("SHA512 (a) = 00\n")
+        manifest += utf8("junk after a SHA512 tag\n")
+        manifest += try Self.peerSums("md5sum", ["--tag"], [utf8("b")], in: tree.root)
+        manifest += utf8("MD5 (b) = zz\n")
+        manifest += try Self.peerSums("sha1sum", ["--tag"], [utf8("a")], in: tree.root)
+        manifest += utf8("SHA384 (a) = 12\nmore junk\n")
+        try writeFile(tree.path("tags"), manifest)
+        for flags in [["--warn"], ["--warn", "--strict"]] as [[String]] {
+            let tail = flags.map { Arg($0) } + ["tags"]
+            let cksum = try await runProcessAsync("cksum", ["-c"] + tail, directory: tree.root)
+            let sweep = try await runSweepAsync(["check"] + tail, directory: tree.root)
+            Self.expectSame(cksum, sweep, tool: "cksum", "cksum \(flags)")
+            #expect(cksum.stderrText.contains("tags: 3: improperly formatted SHA512 checksum line"), "\(cksum)")
+            #expect(cksum.stderrText.contains("tags: 5: improperly formatted MD5 checksum line"), "\(cksum)")
+
+            let (peer, pinned) = try Self.runBoth("sha256sum", flags, ["tags"], standardInput: nil, in: tree.root)
+            Self.expectSame(peer, pinned, tool: "sha256sum", "sha256sum \(flags)")
+        }
+    }
+}

@@ -116,6 +116,12 @@ enum GzipKit {
             (try runSweep(sweep, directory: sweepDirectory), try runProcess(gzipTool, gzip, directory: gzipDirectory))
         }
 
+        /// ``run(sweep:gzip:gzipTool:)`` with both processes awaited off the cooperative pool.
+        func runAsync(sweep: [Arg], gzip: [Arg], gzipTool: String = "gzip") async throws -> (sweep: ProcessOutput, gzip: ProcessOutput) {
+            let (sweepDirectory, gzipDirectory) = (self.sweepDirectory, self.gzipDirectory)
+            return (try await runSweepAsync(sweep, directory: sweepDirectory), try await runProcessAsync(gzipTool, gzip, directory: gzipDirectory))
+        }
+
         func s(_ name: String) -> [UInt8] { joinPath(sweepDirectory, utf8(name)) }
         func g(_ name: String) -> [UInt8] { joinPath(gzipDirectory, utf8(name)) }
     }

@@ -69,3 +69,31 @@ extension EndToEndTests {
         }
     }
 }
+
+// MARK: - wc's habits: standard input, named streams
+
+extension EndToEndTests.LinesCommandTests {
+    /// With no path, standard input is counted and printed as `wc -l` prints it (the count alone),
+    /// from a pipe and from a file.
+    @Test func noPathCountsStandardInputAsWcDoes() async throws {
+        let tree = try Self.textTree("lines-stdin")
+        for source in ["cat dir/long.txt |", "< dir/long.txt", "printf 'a\\nb' |", ": |"] {
+            let sweep = try await runProcessAsync("sh", ["-c", Arg("\(source) \"$0\" lines"), Arg(sweepExecutable)], directory: tree.root)
+            let wc = try await runProcessAsync("sh", ["-c", Arg("\(source) wc -l")], directory: tree.root)
+            #expect(sweep.status == .exited(0) && sweep.stderr.isEmpty, "\(source): \(sweep)")
+            #expect(sweep.stdout == wc.stdout, "\(source): \(sweep) / wc \(wc)")
+        }
+    }
+
+    /// A process substitution and /dev/null named are counted as wc counts them.
+    @Test func namedStreamsAreCounted() async throws {
+        let tree = try Self.textTree("lines-streams")
+        let script = "LINES <(printf 'one\\ntwo\\n') /dev/null abc"
+        let sweep = try await runProcessAsync("bash", ["-c", Arg(script.replacingOccurrences(of: "LINES", with: "\"$0\" lines")), Arg(sweepExecutable)], directory: tree.root)
+        let wc = try await runProcessAsync("bash", ["-c", Arg(script.replacingOccurrences(of: "LINES", with: "wc -l"))], directory: tree.root)
+        #expect(sweep.status == .exited(0) && sweep.stderr.isEmpty, "\(sweep)")
+        let rows = Self.parseLines(sweep.stdout).map { "\($0.0) \($0.1)" }
+        #expect(rows == Self.parseLines(wc.stdout).map { "\($0.0) \($0.1)" }, "\(sweep) / \(wc)")
+        #expect(rows.first == "2 /dev/fd/63", "\(rows)")
+    }
+}

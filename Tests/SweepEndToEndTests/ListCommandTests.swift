@@ -59,9 +59,8 @@ extension EndToEndTests {
             #expect(output.status == .exited(0), "\(output)")
             #expect(output.stderr.isEmpty, "\(output)")
             #expect(output.stdout == Self.joined(expected, 0x0A), "sweep: \(describeBytes(output.stdout))")
-            // The same for `.` given, and for one file at a time.
+            // The same for `.` given.
             #expect(try runSweep(["list", "."], directory: tree.root).stdout == output.stdout)
-            #expect(try runSweep(["list", "-j", "1", "."], directory: tree.root).stdout == output.stdout)
 
             // Literally: the directory a/ before a-b and a.txt; B before a; 1, 10, 9; hidden first.
             let lines = splitRecords(output.stdout, delimiter: 0x0A).map { String(decoding: $0, as: UTF8.self) }
@@ -185,6 +184,23 @@ extension EndToEndTests {
             let summed = try runProcess("setpriv", nobody + [Arg(sweepExecutable), "sum", "."], directory: tree.root)
             #expect(summed.status == .exited(1))
             #expect(summed.stderrText == "sweep: ./secret: Permission denied\n", "\(summed)")
+        }
+    }
+}
+
+// MARK: - Options
+
+extension EndToEndTests.ListCommandTests {
+    /// list reads nothing: its help offers no -j, --io or --progress, and they are refused.
+    @Test func listOffersNoReadingOptions() throws {
+        let help = try runSweep(["list", "--help"])
+        #expect(help.status == .exited(0))
+        for option in ["--jobs", "--io", "--progress", "-j,", "-p,"] {
+            #expect(!help.stdoutText.contains(option), "\(option) in: \(help.stdoutText)")
+        }
+        #expect(help.stdoutText.contains("--include") && help.stdoutText.contains("--files-from"))
+        for arguments in [["list", "-j", "2", "."], ["list", "--io", "pread", "."], ["list", "--progress", "."]] {
+            try Self.expectUsageError(arguments, "Unknown option")
         }
     }
 }

@@ -28,8 +28,11 @@ extension EndToEndTests {
             #expect(output.stdout == expected, "\(output)")
             #expect(output.stderrText == Self.fifoNote)
 
-            // No argument means `.`.
-            #expect(try runSweep(["sum"], directory: tree.root).stdout == expected)
+            // No argument means standard input, as for sha256sum.
+            let plain = tree.path("plain.txt")
+            let stdin = try runSweep(["sum"], directory: tree.root, stdin: .file(plain))
+            #expect(stdin.status == .exited(0), "\(stdin)")
+            #expect(stdin.stdout == (try runProcess("sha256sum", [], stdin: .file(plain))).stdout, "\(stdin)")
         }
 
         @Test(arguments: [["--tag"], ["-z"], ["--tag", "-z"]] as [[Arg]])
@@ -384,5 +387,118 @@ extension EndToEndTests {
             let output = child.wait(atMost: 5)
             #expect(output?.status == .exited(130), "sweep was still running 5 s after SIGINT, blocked reading standard input")
         }
+    }
+}
+
+// MARK: - sha256sum's habits: standard input, named streams, -b/-t, -c, usage errors
+
+extension EndToEndTests.SumCommandTests {
+    /// `sh -c SCRIPT` with `$0` the sweep binary, in `directory`.
+    static func shell(_ script: String, in directory: [UInt8], shell: String = "sh") async throws -> ProcessOutput {
+        try await runProcessAsync(shell, ["-c", Arg(script), Arg(sweepExecutable)], directory: directory)
+    }
+
+    /// With no path, standard input is hashed and named `-`, from a pipe and from a file, in
+    /// every format: what sha256sum (md5sum) prints, byte for byte.
+    @Test(arguments: [[], ["--tag"], ["-b"], ["-z"], ["-a", "md5"], ["-a", "md5", "--tag"]] as [[String]])
+    func noPathReadsStandardInputAsSha256sumDoes(_ flags: [String]) async throws {
+        let tree = try TempTree("sum-stdin")
+        try tree.file("input", randomBytes(700_000, seed: 11))
+        let tool = flags.contains("md5") ? "md5sum" : "sha256sum"
+        let toolFlags = flags.filter { $0 != "-a" && $0 != "md5" }.joined(separator: " ")
+        let sweepFlags = flags.joined(separator: " ")
+        for source in ["cat input |", "<input"] {
+            let sweep = try await Self.shell("\(source) \"$0\" sum \(sweepFlags)", in: tree.root)
+            let peer = try await Self.shell("\(source) \(tool) \(toolFlags)", in: tree.root)
+            #expect(peer.status == .exited(0))
+            #expect(sweep.status == .exited(0) && sweep.stderr.isEmpty, "\(flags) \(source): \(sweep)")
+            #expect(sweep.stdout == peer.stdout, "\(flags) \(source): \(sweep) / \(tool): \(peer)")
+        }
+    }
+
+    /// A process substitution, /dev/null and a FIFO named on the command line are read like
+    /// files, as sha256sum reads them; a FIFO met while walking is still skipped, never opened.
+    @Test func namedStreamsAreReadButWalkedOnesAreNot() async throws {
+        let tree = try Self.hostileTree("sum-streams")
+        let substituted = try await Self.shell("\"$0\" sum <(printf 'substituted\\n') /dev/null", in: tree.root, shell: "bash")
+        let peer = try await runProcessAsync("bash", ["-c", "sha256sum <(printf 'substituted\\n') /dev/null"], directory: tree.root)
+        #expect(substituted.status == .exited(0) && substituted.stderr.isEmpty, "\(substituted)")
+        #expect(substituted.stdout == peer.stdout, "\(substituted) / \(peer)")
+
+        // The tree's FIFO named, then the tree walked: read once, skipped once.
+        let writer = try spawnProcess("sh", ["-c", "printf 'through the fifo' > fifo"], directory: tree.root)
+        let both = try await runSweepAsync(["sum", "fifo", "sub"], directory: tree.root)
+        #expect(writer.wait(atMost: 10) != nil, "the FIFO was never read")
+        let expected = try Self.peer("sha256sum", [], in: tree.root, stdin: .bytes(utf8("through the fifo"))).stdout
+        #expect(both.status == .exited(0), "\(both)")
+        #expect(both.stdoutText.hasPrefix(String(decoding: expected.prefix(64), as: UTF8.self) + "  fifo\n"), "\(both)")
+        let walked = try await runSweepAsync(["sum", "."], directory: tree.root)
+        #expect(walked.stderrText == Self.fifoNote, "a walked FIFO is skipped: \(walked)")
+    }
+
+    /// -b marks every name with `*` (after the escape mark, as sha256sum -b), -t or --tag after
+    /// it turns that off, -b with --tag has no mark: the peer's output byte for byte.
+    @Test func binaryMarkerIsSha256sums() async throws {
+        let tree = try Self.hostileTree("sum-binary")
+        let order = await Self.walkOrder(tree)
+        for flags in [["-b"], ["--binary"], ["-b", "-t"], ["--text"], ["-t", "--tag"], ["-b", "--tag"], ["-b", "-z"]] as [[Arg]] {
+            let expected = try await awaitOffPool { try Self.peerSums("sha256sum", flags, order, in: tree.root) }
+            let output = try await runSweepAsync(["sum"] + flags + ["."], directory: tree.root)
+            #expect(output.status == .exited(0))
+            #expect(output.stdout == expected, "\(flags.map { String(decoding: $0.bytes, as: UTF8.self) }): \(output)")
+        }
+    }
+
+    /// Options that make no sense together are refused as coreutils refuses them: its message,
+    /// `Try '… --help'`, exit 1, in the order coreutils checks them.
+    @Test(arguments: [
+        ["--tag", "-c"], ["-c", "--tag"], ["--tag", "-t"], ["--tag", "--text"], ["-c", "-b"], ["-c", "--text"], ["-c", "-b", "--tag"],
+        ["--ignore-missing"], ["--status"], ["--quiet"], ["--warn"], ["-w"], ["--strict"], ["--status", "--warn"],
+        ["--warn", "--status"], ["--ignore-missing", "--strict"], ["--quiet", "--strict"], ["--strict", "--status"],
+    ] as [[String]])
+    func conflictingOptionsAreCoreutilsUsageErrors(_ flags: [String]) async throws {
+        let tree = try TempTree("sum-usage")
+        try tree.file("f", "f\n")
+        let arguments = flags.map { Arg($0) } + ["f"]
+        let peer = try await runProcessAsync("sha256sum", arguments, directory: tree.root)
+        let sweep = try await runSweepAsync(["sum"] + arguments, directory: tree.root)
+        #expect(peer.status == .exited(1), "\(peer)")
+        #expect(sweep.status == peer.status, "\(flags): \(sweep)")
+        #expect(sweep.stdout.isEmpty)
+        let normalized = sweep.stderrText.replacingOccurrences(of: "sweep: ", with: "sha256sum: ")
+            .replacingOccurrences(of: "'sweep sum --help'", with: "'sha256sum --help'")
+        #expect(normalized == peer.stderrText, "\(flags): \(sweep)")
+    }
+
+    /// `check` refuses -b, -t and --tag in the same words as `sha256sum -c`.
+    @Test(arguments: [["-b"], ["--text"], ["--tag"]] as [[String]])
+    func checkRefusesBinaryTextAndTagAsSha256sumC(_ flags: [String]) async throws {
+        let tree = try TempTree("check-usage")
+        try tree.file("SUMS", "")
+        let peer = try await runProcessAsync("sha256sum", ["-c"] + flags.map { Arg($0) } + ["SUMS"], directory: tree.root)
+        let sweep = try await runSweepAsync(["check"] + flags.map { Arg($0) } + ["SUMS"], directory: tree.root)
+        #expect(peer.status == .exited(1) && sweep.status == .exited(1), "\(sweep)")
+        let normalized = sweep.stderrText.replacingOccurrences(of: "sweep: ", with: "sha256sum: ")
+            .replacingOccurrences(of: "'sweep check --help'", with: "'sha256sum --help'")
+        #expect(normalized == peer.stderrText, "\(sweep)")
+    }
+
+    /// `sum -c` is `check`: with -a sha256, sha256sum -c's output and status, flag by flag and
+    /// manifest by manifest (the fixture of CheckCommandTests).
+    @Test(arguments: [[], ["--quiet"], ["--status"], ["--warn", "--ignore-missing"], ["-w", "--strict"]] as [[String]])
+    func dashCIsSha256sumDashC(_ flags: [String]) async throws {
+        let tree = try EndToEndTests.CheckCommandTests.fixture("sum-c")
+        for (index, scenario) in EndToEndTests.CheckCommandTests.scenarios.enumerated() {
+            let stdin: StandardInput = scenario.standardInput.map { .file(tree.path($0)) } ?? .null
+            let tail = flags.map { Arg($0) } + scenario.manifests.map { Arg($0) }
+            let peer = try await runProcessAsync("sha256sum", ["-c"] + tail, directory: tree.root, stdin: stdin)
+            let check: Arg = index.isMultiple(of: 2) ? "-c" : "--check"
+            let sweep = try await runSweepAsync(["sum", check, "-a", "sha256"] + tail, directory: tree.root, stdin: stdin)
+            EndToEndTests.CheckCommandTests.expectSame(peer, sweep, tool: "sha256sum", "sum \(String(decoding: check.bytes, as: UTF8.self)) \(flags) / \(scenario)")
+        }
+        // Without -a it is `check` without -a, to the byte.
+        let viaSum = try await runSweepAsync(["sum", "-c"] + flags.map { Arg($0) } + ["mixed"], directory: tree.root)
+        let viaCheck = try await runSweepAsync(["check"] + flags.map { Arg($0) } + ["mixed"], directory: tree.root)
+        #expect(viaSum.status == viaCheck.status && viaSum.stdout == viaCheck.stdout && viaSum.stderr == viaCheck.stderr, "\(viaSum)")
     }
 }

@@ -325,3 +325,32 @@ package func runSweep(
 ) throws -> ProcessOutput {
     try runProcess(sweepExecutable, arguments, directory: directory, stdin: stdin, stdoutFile: stdoutFile)
 }
+
+// MARK: - Waiting off the cooperative pool
+
+/// Runs blocking `work` (a child process run to its end) on a thread of its own and awaits it, so
+/// that the waiting test holds none of the cooperative pool's threads: on a two-core machine there
+/// are two, and every async test, every time limit and the test runner's own reporting need them.
+package func awaitOffPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread { continuation.resume(with: Result { try work() }) }
+        thread.start()
+    }
+}
+
+/// ``runProcess(_:_:directory:stdin:stdoutFile:)``, awaited off the cooperative pool.
+@discardableResult
+package func runProcessAsync(
+    _ executable: String, _ arguments: [Arg], directory: [UInt8]? = nil, stdin: StandardInput = .null,
+    stdoutFile: [UInt8]? = nil
+) async throws -> ProcessOutput {
+    try await awaitOffPool { try runProcess(executable, arguments, directory: directory, stdin: stdin, stdoutFile: stdoutFile) }
+}
+
+/// ``runSweep(_:directory:stdin:stdoutFile:)``, awaited off the cooperative pool.
+@discardableResult
+package func runSweepAsync(
+    _ arguments: [Arg], directory: [UInt8]? = nil, stdin: StandardInput = .null, stdoutFile: [UInt8]? = nil
+) async throws -> ProcessOutput {
+    try await runProcessAsync(sweepExecutable, arguments, directory: directory, stdin: stdin, stdoutFile: stdoutFile)
+}

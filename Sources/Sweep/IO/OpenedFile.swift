@@ -48,9 +48,11 @@ package struct OpenedFile {
         }
         if status.isDirectory { return refuse(.system(.isDirectory)) }
         // A file the walk listed must still be a regular file; a path named directly (a manifest
-        // line, a root) may also be a character device such as /dev/null, as sha256sum reads it.
+        // line) may also be a character device such as /dev/null, as sha256sum reads it, and a FIFO
+        // or device named as a root (`sweep sum <(cmd)`) is read as the stream it is.
         let isCharacterDevice = status.mode & UInt32(S_IFMT) == UInt32(S_IFCHR)
-        if !status.isRegularFile && !(entry.location == nil && isCharacterDevice) {
+        let namedStream = entry.location == nil && (isCharacterDevice || (entry.isNamedStream && status.isStream))
+        if !status.isRegularFile && !namedStream {
             return refuse(.notARegularFile(kind: status.kindDescription))
         }
         if let expected = entry.status, expected.identity != status.identity {

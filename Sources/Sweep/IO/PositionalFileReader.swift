@@ -71,7 +71,8 @@ package struct PositionalFileReader: FileReader {
                 ? pread(file.descriptor, buffer.baseAddress, buffer.count, off_t(run.bytesRead))
                 : Glibc.read(file.descriptor, buffer.baseAddress, buffer.count)
             if count < 0 {
-                if errno == EINTR { continue }
+                // A stream opened non-blocking may have nothing after all: poll again.
+                if errno == EINTR || (errno == EAGAIN && !file.isSeekable) { continue }
                 return .failure(run.fail(.lastSystemError(entry.path)))
             }
             if count == 0 { break }

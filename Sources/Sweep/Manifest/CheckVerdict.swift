@@ -18,4 +18,8 @@ public struct CheckVerdict: Sendable {
     public var lineNumber: Int
     /// What was found.
     public var outcome: Outcome
+    /// For an improperly formatted line, the algorithm `cksum -c --warn` names in its message: the
+    /// line's own tag (`SHA512 (…`), or for a line without one the last tag seen before it; `nil`
+    /// when there was none.
+    public var lastTag: DigestAlgorithm? = nil
 }

@@ -32,15 +32,24 @@ public struct ChecksumLineFormatter: Sendable, Hashable {
     /// ChecksumLineFormatter(nulTerminated: true).nulTerminated // true
     /// ```
     public var nulTerminated: Bool
+    /// Whether `.gnu` lines mark the name with `*` for binary mode, as `sha256sum -b` prints
+    /// `HEX *NAME` (coreutils reads both marks alike on GNU systems). `.bsd` lines have no mark.
+    ///
+    /// ```swift
+    /// ChecksumLineFormatter(binaryMarker: true).binaryMarker // true
+    /// ```
+    public var binaryMarker: Bool
 
-    /// A formatter writing `style` lines, ended by LF, or by NUL when `nulTerminated`.
+    /// A formatter writing `style` lines, ended by LF, or by NUL when `nulTerminated`, names
+    /// marked `*` when `binaryMarker`.
     ///
     /// ```swift
     /// let formatter = ChecksumLineFormatter(style: .bsd, nulTerminated: true) // sha256sum --tag -z
     /// ```
-    public init(style: ManifestStyle = .gnu, nulTerminated: Bool = false) {
+    public init(style: ManifestStyle = .gnu, nulTerminated: Bool = false, binaryMarker: Bool = false) {
         self.style = style
         self.nulTerminated = nulTerminated
+        self.binaryMarker = binaryMarker
     }
 
     /// Appends the whole line for `digest` of the file named `path`, including its terminator
@@ -78,9 +87,9 @@ public struct ChecksumLineFormatter: Sendable, Hashable {
         switch digest.algorithm == .xxh3 ? .bsd : style {
         case .gnu:
             output.append(contentsOf: digest.hexBytes)
-            // The second character would be `*` only with `-b`, which GNU never needs.
+            // The second character is `*` only with `-b`, which GNU never needs.
             output.append(UInt8(ascii: " "))
-            output.append(UInt8(ascii: " "))
+            output.append(binaryMarker ? UInt8(ascii: "*") : UInt8(ascii: " "))
             ManifestEscaping.appendName(name, escaped: escaped, to: &output)
         case .bsd:
             output.append(contentsOf: digest.algorithm.tag.utf8)

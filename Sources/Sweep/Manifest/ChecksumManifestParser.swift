@@ -42,6 +42,11 @@ public struct ChecksumManifestParser: Sendable {
     /// in NUL (`-z`) are written unescaped, so there a trailing CR belongs to the name.
     public var stripsTrailingCarriageReturn = true
 
+    /// The algorithm of the last line that began with a known tag (`SHA512 (…`), whether or not it
+    /// was well formed: what `cksum -c --warn` names in its message about an improperly formatted
+    /// line, its own tag's or, for a line with none, the last one seen.
+    public private(set) var lastTag: DigestAlgorithm?
+
     /// The untagged layout, decided by the first untagged line that reaches its separator.
     private var layout: UntaggedLayout?
 
@@ -113,6 +118,7 @@ public struct ChecksumManifestParser: Sendable {
             i += 1
         }
         if let tagged = Self.algorithm(taggedAt: i, in: s) {
+            lastTag = tagged
             // Any line that starts with a known tag is tagged or nothing: its first
             // letters are not hex, so it could never be read as untagged.
             guard isAccepted(tagged) else { return nil }

@@ -11,6 +11,8 @@ final class ManifestLines: @unchecked Sendable {
     struct Item: Sendable {
         var number: Int
         var line: ManifestLine
+        /// For an improperly formatted line: the last tag the parser had seen (see ``ChecksumManifestParser/lastTag``).
+        var lastTag: DigestAlgorithm?
     }
 
     private let source: ManifestVerifier.Source
@@ -49,7 +51,8 @@ final class ManifestLines: @unchecked Sendable {
         do {
             guard let record = try reader.next() else { return nil }
             number += 1
-            return Item(number: number, line: parser.parse(record))
+            let line = parser.parse(record)
+            return Item(number: number, line: line, lastTag: line == .improperlyFormatted ? parser.lastTag : nil)
         } catch {
             readError = FileError(path: FilePath(bytes: source.displayName), reason: .system(error))
             return nil

@@ -81,7 +81,7 @@ public struct ManifestVerifier: Sendable {
                 case .entry: return nil
                 case .comment, .empty: return .some(nil)
                 case .improperlyFormatted:
-                    return .some(CheckVerdict(lineNumber: item.number, outcome: .improperlyFormatted))
+                    return .some(CheckVerdict(lineNumber: item.number, outcome: .improperlyFormatted, lastTag: item.lastTag))
                 }
             },
             // Sizes are unknown until opened: a few files per batch still saves most hand-offs,

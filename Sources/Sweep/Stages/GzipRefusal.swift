@@ -8,8 +8,9 @@ public enum GzipRefusal: RankedError, Hashable, CustomStringConvertible {
     case alreadyExists
     /// The file has other hard links, which compressing would separate from it.
     case otherLinks(UInt64)
-    /// The file is already compressed (its name ends in `.gz`).
-    case alreadyCompressed
+    /// The file is already compressed: its name ends in a suffix gzip knows (`.gz`, `.tgz`…), given
+    /// as it is spelled in the name.
+    case alreadyCompressed(suffix: String)
     /// The name lacks the `.gz` suffix, so decompressing has no name to give the result.
     case unknownSuffix
     /// The set-user-ID bit is set.
@@ -23,7 +24,8 @@ public enum GzipRefusal: RankedError, Hashable, CustomStringConvertible {
 
     /// A notice for `.gz` arguments, a warning (exit 2) for the rest, as gzip ranks them.
     public var severity: FailureSeverity {
-        self == .alreadyCompressed ? .notice : .warning
+        if case .alreadyCompressed = self { return .notice }
+        return .warning
     }
 
     /// gzip's words, which follow the file's name after a space: `already exists; not overwritten`.
@@ -31,7 +33,7 @@ public enum GzipRefusal: RankedError, Hashable, CustomStringConvertible {
         switch self {
         case .alreadyExists: "already exists;\tnot overwritten"
         case .otherLinks(let count): "has \(count) other link\(count == 1 ? "" : "s") -- file ignored"
-        case .alreadyCompressed: "already has .gz suffix -- unchanged"
+        case .alreadyCompressed(let suffix): "already has \(suffix) suffix -- unchanged"
         case .unknownSuffix: "unknown suffix -- ignored"
         case .setUserID: "is set-user-ID on execution - ignored"
         case .setGroupID: "is set-group-ID on execution - ignored"

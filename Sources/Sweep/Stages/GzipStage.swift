@@ -16,6 +16,11 @@ import SystemPackage
 /// Files of 1 MiB or more are compressed in 128 KiB blocks on shared threads, pigz's way, so one
 /// large log keeps every core busy; smaller ones are compressed whole, many at once.
 ///
+/// With ``Options/stream`` set, standard input (`-`) is compressed to that stream, as gzip writes
+/// it to standard output, and with ``Options/everyFileToStream`` every file is (`gzip -c`): one
+/// member per file, in order, the originals untouched. A stream of unknown length is held until it
+/// passes 1 MiB, then compressed in blocks too, so memory stays bounded.
+///
 /// ```swift
 /// let gzip = GzipStage(options: .init(level: 9, keepOriginal: true))
 /// try await Pipeline(stage: gzip).run(walking: ["/var/log/app"], walkOptions: GzipStage.walkOptions()) { result in
@@ -29,14 +34,45 @@ public struct GzipStage: Stage {
         public var level: Int
         /// Keep the original (`-k`).
         public var keepOriginal: Bool
-        /// Overwrite an existing `.gz` and compress files with other hard links or set-id bits (`-f`).
+        /// Overwrite an existing `.gz`, compress files with other hard links or set-id bits, and
+        /// compress a named file that already has a gzip suffix (`-f`).
         public var force: Bool
+        /// Store the original's base name and mtime in the header, as gzip does by default (`-N`);
+        /// false for `-n`: no name, MTIME 0.
+        public var storesNameAndTime: Bool
+        /// The suffix appended (`-S`), and those that mark a file as already compressed.
+        public var suffixes: GzipSuffixes
+        /// Where standard input (`-`) is compressed to, as gzip writes it to standard output; with
+        /// `nil`, standard input is refused.
+        public var stream: StreamOutput?
+        /// Compress every file to ``stream`` and leave the originals alone (`gzip -c`). Run the
+        /// pipeline one file at a time (``PipelineOptions/oneFileAtATime(_:)``).
+        public var everyFileToStream: Bool
 
-        /// Options for `level`, keeping or removing originals, forcing or not.
-        public init(level: Int = 6, keepOriginal: Bool = false, force: Bool = false) {
+        /// Options for `level`, keeping or removing originals, forcing or not, names and times
+        /// stored or not, the suffix, and an output stream.
+        public init(
+            level: Int = 6, keepOriginal: Bool = false, force: Bool = false, storesNameAndTime: Bool = true,
+            suffixes: GzipSuffixes = GzipSuffixes()!, stream: StreamOutput? = nil, everyFileToStream: Bool = false
+        ) {
             self.level = min(max(level, 1), 9)
             self.keepOriginal = keepOriginal
             self.force = force
+            self.storesNameAndTime = storesNameAndTime
+            self.suffixes = suffixes
+            self.stream = stream
+            self.everyFileToStream = everyFileToStream && stream != nil
+        }
+
+        /// What the walk should list for these options (see ``GzipStage/walkOptions(_:)``); to a
+        /// stream, links named as arguments are followed, as `gzip -c` follows them.
+        public func walkOptions(_ base: WalkOptions = WalkOptions()) -> WalkOptions {
+            var options = base
+            options.exclude += suffixes.globs
+            options.followRootLinks = everyFileToStream
+            options.globsApplyToRoots = false
+            options.statFiles = true
+            return options
         }
     }
 
@@ -45,7 +81,7 @@ public struct GzipStage: Stage {
     private let threads: CompressionThreads
 
     /// Files at least this large are compressed in parallel blocks.
-    static let parallelThreshold: Int64 = 1 << 20
+    static let parallelThreshold = Int64(GzipEncoder.parallelThreshold)
 
     /// A stage compressing with `options`, on `threadCount` shared compression threads (by default
     /// one per processor; pass the pipeline's concurrency, so that large and small files share one budget).
@@ -56,137 +92,131 @@ public struct GzipStage: Stage {
 
     public var name: String { "gzip" }
 
-    /// What the walk should list for compression, as `gzip -r` does: everything but `.gz` files; a
-    /// symbolic link named as an argument is refused, not followed; metadata is read while walking
-    /// (sizes balance the work, and the original's identity is checked before it is removed).
+    /// What the walk should list for compression, as `gzip -r` does: everything but files with a
+    /// gzip suffix (`.gz`, `.tgz`…); a symbolic link named as an argument is refused, not followed;
+    /// metadata is read while walking (sizes balance the work, and the original's identity is
+    /// checked before it is removed).
     public static func walkOptions(_ base: WalkOptions = WalkOptions()) -> WalkOptions {
-        var options = base
-        options.exclude.append(Glob("*.gz"))
-        options.globsApplyToRoots = false
-        options.followRootLinks = false
-        options.statFiles = true
-        return options
+        Options().walkOptions(base)
     }
 
     public func makeProcessor(for file: FileEntry) throws -> Processor {
-        guard !file.isStandardInput else {
-            throw FileError(path: file.path, reason: .cause(StandardInputUnsupported(verb: "compressing", alternative: "gzip -c")))
+        if file.isStandardInput || options.everyFileToStream {
+            return try streamProcessor(for: file)
         }
         let bytes = file.path.bytes
-        if bytes.hasSuffix(Array(".gz".utf8)) { throw FileError(path: file.path, reason: .cause(GzipRefusal.alreadyCompressed)) }
+        let baseName = bytes.baseName
+        if !options.force, let matched = options.suffixes.matchedSuffix(baseName) {
+            let spelled = String(decoding: baseName.suffix(matched.count), as: UTF8.self)
+            throw FileError(path: file.path, reason: .cause(GzipRefusal.alreadyCompressed(suffix: spelled)))
+        }
         guard let status = file.status else { throw FileError(path: file.path, reason: .system(.noSuchFileOrDirectory)) }
         if !options.force {
             do { try GzipRefusal.check(status) } catch { throw FileError(path: file.path, reason: .cause(error)) }
         }
         let replacement = try Replacement(
-            for: file, outputName: try file.resolvedLocation().name.appending(".gz".utf8),
-            outputPath: FilePath(bytes: bytes + Array(".gz".utf8)),
+            for: file, outputName: FileName(options.suffixes.compressedName(Array(try file.resolvedLocation().name.bytes))),
+            outputPath: FilePath(bytes: options.suffixes.compressedName(bytes)),
             keepInput: options.keepOriginal, force: options.force)
-        let output: DurableFile?
         switch try replacement.plan() {
-        case .write(let file): output = file
-        case .verifyExisting: output = nil
+        case .write(let output):
+            let stored = options.storesNameAndTime
+            let header = GzipFormat.header(
+                name: stored ? baseName : nil, modificationTime: stored ? status.modificationTime.seconds : 0,
+                level: options.level)
+            return Processor(
+                sink: .file(replacement, output), outputPath: replacement.outputPath,
+                encoder: GzipEncoder(header: header, level: options.level, threads: threads, expectedSize: status.size),
+                timestampOutOfRange: stored && !GzipFormat.canStore(status.modificationTime.seconds))
+        case .verifyExisting:
+            return Processor(sink: .verifying(replacement, SHA256()), outputPath: replacement.outputPath, encoder: nil, timestampOutOfRange: false)
         }
+    }
+
+    /// Standard input, or any file under ``Options/everyFileToStream``: one member on the stream,
+    /// named and dated as gzip does (standard input has no name; only a regular file has a time).
+    private func streamProcessor(for file: FileEntry) throws -> Processor {
+        guard let stream = options.stream else {
+            throw FileError(path: file.path, reason: .cause(StandardInputUnsupported(verb: "compressing", alternative: "gzip -c")))
+        }
+        let regular = file.status.flatMap { $0.isRegularFile ? $0 : nil }
+        let stored = options.storesNameAndTime
+        let time = stored ? regular?.modificationTime.seconds ?? 0 : 0
         let header = GzipFormat.header(
-            name: bytes.baseName, modificationTime: status.modificationTime.seconds, level: options.level)
+            name: stored && !file.isStandardInput ? file.path.bytes.baseName : nil, modificationTime: time, level: options.level)
+        try stream.claim(for: file.path)
         return Processor(
-            replacement: replacement, output: output, header: header,
-            timestampOutOfRange: !GzipFormat.canStore(status.modificationTime.seconds),
-            encoder: output == nil ? .verifying(SHA256())
-                : status.size >= Self.parallelThreshold
-                ? .parallel(ParallelDeflate(level: options.level, threads: threads, maxPending: 8))
-                : .serial(Deflater(level: Int32(options.level))))
+            sink: .stream(stream), outputPath: "-",
+            encoder: GzipEncoder(header: header, level: options.level, threads: threads, expectedSize: regular?.size),
+            timestampOutOfRange: !GzipFormat.canStore(time))
     }
 
     /// The compression of one file.
     public struct Processor: StageProcessor {
-        enum Encoder {
-            case serial(Deflater)
-            case parallel(ParallelDeflate)
+        enum Sink {
+            /// A `.gz` beside the original, replacing it once durable.
+            case file(Replacement, DurableFile)
             /// The `.gz` exists: hash the original to compare with it (an interrupted run's output).
-            case verifying(SHA256)
-            /// While the parallel encoder is out being mutated, so that its buffers are not copied.
-            case taken
+            case verifying(Replacement, SHA256)
+            /// A stream that other files' members follow.
+            case stream(StreamOutput)
         }
 
-        let replacement: Replacement
-        let output: DurableFile?
+        var sink: Sink
+        let outputPath: FilePath
+        var encoder: GzipEncoder?
         let timestampOutOfRange: Bool
-        var encoder: Encoder
-        var pending: [UInt8]
-        var crc: UInt32 = 0
-        var length: UInt64 = 0
         var written: UInt64 = 0
-
-        init(replacement: Replacement, output: DurableFile?, header: [UInt8], timestampOutOfRange: Bool, encoder: Encoder) {
-            self.replacement = replacement
-            self.output = output
-            self.timestampOutOfRange = timestampOutOfRange
-            self.encoder = encoder
-            pending = header
-            pending.reserveCapacity(256 * 1024)
-        }
+        var length: UInt64 = 0
 
         public mutating func update(_ chunk: UnsafeRawBufferPointer) throws {
-            switch encoder {
-            case .serial(let deflater):
-                crc = crc32(crc, chunk)
-                length += UInt64(chunk.count)
-                deflater.compress(chunk, flush: Z_NO_FLUSH, into: &pending)
-            case .parallel(var blocks):
-                encoder = .taken
-                try blocks.add(chunk) { try self.emit($0) }
-                encoder = .parallel(blocks)
-            case .verifying(var hash):
-                encoder = .taken
+            if case .verifying(let replacement, var hash) = sink {
                 hash.update(bufferPointer: chunk)
                 length += UInt64(chunk.count)
-                encoder = .verifying(hash)
+                sink = .verifying(replacement, hash)
                 return
-            case .taken:
-                preconditionFailure("encoder in use")
             }
-            if pending.count >= 256 * 1024 { try flush() }
+            let sink = self.sink
+            var written = self.written
+            defer { self.written = written }
+            try encoder!.update(chunk) { try Self.write($0, to: sink, counting: &written) }
         }
 
         public mutating func finish() throws -> GzipResult {
-            switch encoder {
-            case .serial(let deflater):
-                deflater.compress(UnsafeRawBufferPointer(start: nil, count: 0), flush: Z_FINISH, into: &pending)
-            case .parallel(var blocks):
-                encoder = .taken
-                try blocks.finish { try self.emit($0) }
-                crc = blocks.crc
-                length = blocks.length
-            case .verifying(let hash):
+            let sink = self.sink
+            defer { if case .stream(let stream) = sink { stream.release() } }
+            if case .verifying(let replacement, let hash) = sink {
                 let outcome = try replacement.finishInterrupted(digest: hash.finalize(), length: length, outputIsCompressed: true)
                 return GzipResult(
-                    destination: replacement.outputPath, originalSize: length, compressedSize: 0, crc32: 0,
+                    destination: outputPath, originalSize: length, compressedSize: 0, crc32: 0,
                     timestampOutOfRange: false, original: OriginalDisposition(outcome), completedEarlierRun: true)
-            case .taken:
-                preconditionFailure("encoder in use")
             }
-            pending += GzipFormat.trailer(crc: crc, length: length)
-            try flush()
-            let outcome = try replacement.commit(output!)
+            var written = self.written
+            let (crc, length) = try encoder!.finish { try Self.write($0, to: sink, counting: &written) }
+            var original = OriginalDisposition.keptAsAsked
+            if case .file(let replacement, let output) = sink {
+                original = OriginalDisposition(try replacement.commit(output))
+            }
             return GzipResult(
-                destination: replacement.outputPath, originalSize: length, compressedSize: written, crc32: crc,
-                timestampOutOfRange: timestampOutOfRange, original: OriginalDisposition(outcome), completedEarlierRun: false)
+                destination: outputPath, originalSize: length, compressedSize: written, crc32: crc,
+                timestampOutOfRange: timestampOutOfRange, original: original, completedEarlierRun: false)
         }
 
         public mutating func abandon() {
-            output?.discard()
+            switch sink {
+            case .file(_, let output): output.discard()
+            case .stream(let stream): stream.release()
+            case .verifying: break
+            }
         }
 
-        private mutating func emit(_ bytes: [UInt8]) throws {
-            pending += bytes
-            if pending.count >= 256 * 1024 { try flush() }
-        }
-
-        private mutating func flush() throws {
-            try pending.withUnsafeBytes { try output!.write($0) }
-            written += UInt64(pending.count)
-            pending.removeAll(keepingCapacity: true)
+        private static func write(_ bytes: UnsafeRawBufferPointer, to sink: Sink, counting written: inout UInt64) throws {
+            switch sink {
+            case .file(_, let output): try output.write(bytes)
+            case .stream(let stream): try stream.write(bytes)
+            case .verifying: preconditionFailure("nothing is written while verifying")
+            }
+            written += UInt64(bytes.count)
         }
     }
 }

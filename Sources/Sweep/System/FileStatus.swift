@@ -39,6 +39,12 @@ public struct FileStatus: Sendable, Hashable {
     /// Whether this is a symbolic link.
     public var isSymbolicLink: Bool { mode & UInt32(S_IFMT) == UInt32(S_IFLNK) }
 
+    /// Whether this is a FIFO or a character or block device: something read as a stream, to its end.
+    package var isStream: Bool {
+        let type = mode & UInt32(S_IFMT)
+        return type == UInt32(S_IFIFO) || type == UInt32(S_IFCHR) || type == UInt32(S_IFBLK)
+    }
+
     /// The permission bits, including the set-user-ID, set-group-ID and sticky bits.
     public var permissions: FilePermissions { FilePermissions(rawValue: CModeT(mode & 0o7777)) }
 

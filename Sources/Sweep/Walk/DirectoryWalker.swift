@@ -34,6 +34,8 @@ package struct DirectoryWalker: IteratorProtocol {
     /// The directory of the last file named as a root, kept for the next one in the same directory
     /// (a `--files-from` list names thousands in a row).
     private var lastRootParent: (path: [UInt8], handle: DirectoryHandle)?
+    /// Whether the roots were named one by one (on a command line), not read from a list.
+    private let rootsAreNamed: Bool
 
     /// A root to walk: a path, or the failure to read the next one from a list.
     package enum RootPath {
@@ -41,13 +43,14 @@ package struct DirectoryWalker: IteratorProtocol {
         case unreadable(FileError)
     }
 
-    package init(roots: some IteratorProtocol<RootPath>, options: WalkOptions) {
+    package init(roots: some IteratorProtocol<RootPath>, options: WalkOptions, rootsAreNamed: Bool = false) {
         self.roots = roots
         self.options = options
+        self.rootsAreNamed = rootsAreNamed
     }
 
     package init(paths: [FilePath], options: WalkOptions) {
-        self.init(roots: paths.lazy.map { RootPath.path($0.bytes) }.makeIterator(), options: options)
+        self.init(roots: paths.lazy.map { RootPath.path($0.bytes) }.makeIterator(), options: options, rootsAreNamed: true)
     }
 
     package mutating func next() -> WalkEvent? {
@@ -88,6 +91,13 @@ package struct DirectoryWalker: IteratorProtocol {
             return enterDirectory(path: bytes, relative: []) { () throws(Errno) in try DirectoryHandle.open(path: path) }
         }
         guard status.isRegularFile else {
+            if options.readsNamedStreams && rootsAreNamed && status.isStream {
+                // Opened by its name when read, never through a directory handle: a walked entry
+                // that turns out to be a FIFO is refused, this one is read because it was named.
+                var entry = FileEntry(path: path, status: nil, location: nil, followsLink: true)
+                entry.isNamedStream = true
+                return .file(entry)
+            }
             return .skipped(path, .namedSpecialFile(kind: status.kindDescription))
         }
         if options.skipping.contains(status.identity) { return nil }

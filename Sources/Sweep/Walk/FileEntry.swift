@@ -24,6 +24,9 @@ public struct FileEntry: Sendable, Hashable {
     /// Whether a symbolic link in the entry's own name is followed: roots named by the user (as
     /// `sha256sum` follows them) and links met under `-L`; never otherwise.
     package var followsLink = true
+    /// A FIFO or device named as a root under ``WalkOptions/readsNamedStreams``: read like standard
+    /// input, to its end, though it is no regular file.
+    package var isNamedStream = false
     /// While a stage processes the file: the descriptor the reader opened, so that the stage acts on
     /// the very file that was read (a lease, a last check before removing it).
     package var openDescriptor: FileDescriptor?

@@ -27,6 +27,13 @@ public struct WalkOptions: Sendable {
     /// it refuses a link named on its command line.
     public var followRootLinks = true
 
+    /// Read a FIFO (a process substitution such as `<(cmd)`), character device (`/dev/null`) or
+    /// block device named as a root like any stream, as `sha256sum` and `wc` read what they are
+    /// named. Roots read from a list (``Walker/Roots/listFile(_:nulSeparated:)``) and everything
+    /// met while walking stay skipped: nothing that could block for ever is read unless asked for
+    /// by name. When false, named ones are skipped with ``SkipReason/namedSpecialFile(kind:)``.
+    public var readsNamedStreams = false
+
     /// Whether each file's metadata (size, times, identity) is read while walking, or left to the
     /// reader, whose `fstat` after opening supplies it anyway. Walking without it saves a system
     /// call per file; entries then have no ``FileEntry/status`` until read. Age filters need it

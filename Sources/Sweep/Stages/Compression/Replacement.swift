@@ -19,6 +19,8 @@ struct Replacement {
     let outputPath: FilePath
     let keepInput: Bool
     let force: Bool
+    /// The output's mtime when it is not to be the input's (`gunzip -N`: the time stored in the header).
+    var restoredModificationTime: FileTime?
 
     /// What to do with the file.
     enum Plan {
@@ -54,7 +56,7 @@ struct Replacement {
 
     /// Publishes `output` with the input's metadata, then removes the input unless it is kept.
     func commit(_ output: DurableFile) throws -> OriginalRemoval.Outcome? {
-        try output.copyMetadata(from: inputStatus)
+        try output.copyMetadata(from: outputMetadata)
         do {
             try output.commit(replacing: force)
         } catch where error.errno == .fileExists {
@@ -62,6 +64,13 @@ struct Replacement {
             throw FileError(path: outputPath, reason: .cause(GzipRefusal.alreadyExists))
         }
         return keepInput ? nil : try removeInput()
+    }
+
+    /// What the output gets of the input's metadata: all of it, but for a restored mtime.
+    private var outputMetadata: FileStatus {
+        var status = inputStatus
+        if let restoredModificationTime { status.modificationTime = restoredModificationTime }
+        return status
     }
 
     /// After ``Plan/verifyExisting``: removes the input if the existing output's uncompressed content

@@ -1,0 +1,115 @@
+import CZlib
+
+/// One gzip member, streamed: the header, the deflate data, the trailer, handed out in pieces of
+/// about ``flushSize`` bytes so that memory stays flat whatever the input's length.
+///
+/// Input known to be large is compressed in parallel blocks on the shared threads (pigz's way, see
+/// ``ParallelDeflate``), small input serially. Input of unknown length (a pipe) is held until it
+/// passes the threshold, then compressed in blocks; if it ends first, serially.
+package struct GzipEncoder {
+    /// Files of this size or more are compressed in parallel blocks.
+    package static let parallelThreshold = 1 << 20
+    /// Output is handed out once this much has gathered.
+    package static let flushSize = 256 * 1024
+
+    private enum Mode {
+        case serial(Deflater)
+        case parallel(ParallelDeflate)
+        /// The length is unknown and below the threshold so far: the input, held.
+        case undecided([UInt8])
+        /// While the parallel encoder or the held input is out being mutated, so that it is not copied.
+        case taken
+    }
+
+    private let level: Int
+    private let threads: CompressionThreads
+    private var mode: Mode
+    private var pending: [UInt8]
+    private var crc: UInt32 = 0
+    /// Bytes of input taken so far.
+    package private(set) var length: UInt64 = 0
+
+    /// A member with `header`, at `level`; `expectedSize` (nil when unknown) chooses serial or parallel.
+    package init(header: [UInt8], level: Int, threads: CompressionThreads, expectedSize: Int64?) {
+        self.level = level
+        self.threads = threads
+        switch expectedSize {
+        case nil: mode = .undecided([])
+        case let size? where size >= Int64(Self.parallelThreshold): mode = .parallel(Self.parallel(level, threads))
+        case _?: mode = .serial(Deflater(level: Int32(level)))
+        }
+        pending = header
+        pending.reserveCapacity(Self.flushSize + 64 * 1024)
+    }
+
+    private static func parallel(_ level: Int, _ threads: CompressionThreads) -> ParallelDeflate {
+        ParallelDeflate(level: level, threads: threads, maxPending: 8)
+    }
+
+    /// Takes `chunk`; calls `write` with compressed output whenever enough has gathered.
+    package mutating func update(_ chunk: UnsafeRawBufferPointer, write: (UnsafeRawBufferPointer) throws -> Void) throws {
+        switch mode {
+        case .serial(let deflater):
+            crc = crc32(crc, chunk)
+            length += UInt64(chunk.count)
+            deflater.compress(chunk, flush: Z_NO_FLUSH, into: &pending)
+        case .parallel(var blocks):
+            mode = .taken
+            defer { mode = .parallel(blocks) }
+            try blocks.add(chunk) { try emit($0, write: write) }
+            return
+        case .undecided(var held):
+            mode = .taken
+            held.append(contentsOf: chunk)
+            guard held.count >= Self.parallelThreshold else {
+                mode = .undecided(held)
+                return
+            }
+            // Long enough to be worth the threads: from here on, blocks.
+            var blocks = Self.parallel(level, threads)
+            defer { mode = .parallel(blocks) }
+            try held.withUnsafeBytes { bytes in try blocks.add(bytes) { try emit($0, write: write) } }
+            return
+        case .taken:
+            preconditionFailure("encoder in use")
+        }
+        if pending.count >= Self.flushSize { try flush(write) }
+    }
+
+    /// Ends the member: the rest of the deflate data and the trailer, all handed to `write`.
+    /// Returns the CRC-32 and length of the input.
+    package mutating func finish(write: (UnsafeRawBufferPointer) throws -> Void) throws -> (crc: UInt32, length: UInt64) {
+        switch mode {
+        case .serial(let deflater):
+            deflater.compress(UnsafeRawBufferPointer(start: nil, count: 0), flush: Z_FINISH, into: &pending)
+        case .parallel(var blocks):
+            mode = .taken
+            try blocks.finish { try emit($0, write: write) }
+            crc = blocks.crc
+            length = blocks.length
+        case .undecided(let held):
+            let deflater = Deflater(level: Int32(level))
+            mode = .serial(deflater)
+            held.withUnsafeBytes { bytes in
+                crc = crc32(0, bytes)
+                deflater.compress(bytes, flush: Z_FINISH, into: &pending)
+            }
+            length = UInt64(held.count)
+        case .taken:
+            preconditionFailure("encoder in use")
+        }
+        pending += GzipFormat.trailer(crc: crc, length: length)
+        try flush(write)
+        return (crc, length)
+    }
+
+    private mutating func emit(_ bytes: [UInt8], write: (UnsafeRawBufferPointer) throws -> Void) throws {
+        pending += bytes
+        if pending.count >= Self.flushSize { try flush(write) }
+    }
+
+    private mutating func flush(_ write: (UnsafeRawBufferPointer) throws -> Void) throws {
+        try pending.withUnsafeBytes { try write($0) }
+        pending.removeAll(keepingCapacity: true)
+    }
+}
