@@ -207,91 +207,93 @@ extension EndToEndTests {
 
 // MARK: - gzip's suffixes and stored names
 
-@Suite(.serialized, .timeLimit(.minutes(2)))
-struct GunzipCLINameTests {
-    /// gzip's suffixes, in any case: .tgz and .taz become .tar, .z, -gz, -z and _z are stripped,
-    /// as gzip -d names the outputs; walking a directory finds them all.
-    @Test(arguments: [false, true])
-    func knownSuffixesNameTheOutputAsGzipDoes(walking: Bool) async throws {
-        let names = ["x.tgz", "Y.TAZ", "A.GZ", "b.z", "c-gz", "d-z", "e_z", "f.Gz"]
-        let twin = try GzipKit.Twin("gunzip-suffixes") { directory in
-            try makeDirectory(joinPath(directory, utf8("d")))
-            for name in names {
-                try writeFile(joinPath(directory, utf8("d/\(name)")), GzipCLIFlagTests.smallMember)
+extension EndToEndTests {
+    @Suite(.serialized, .timeLimit(.minutes(2 * testTimeScale)))
+    struct GunzipCLINameTests {
+        /// gzip's suffixes, in any case: .tgz and .taz become .tar, .z, -gz, -z and _z are stripped,
+        /// as gzip -d names the outputs; walking a directory finds them all.
+        @Test(arguments: [false, true])
+        func knownSuffixesNameTheOutputAsGzipDoes(walking: Bool) async throws {
+            let names = ["x.tgz", "Y.TAZ", "A.GZ", "b.z", "c-gz", "d-z", "e_z", "f.Gz"]
+            let twin = try GzipKit.Twin("gunzip-suffixes") { directory in
+                try makeDirectory(joinPath(directory, utf8("d")))
+                for name in names {
+                    try writeFile(joinPath(directory, utf8("d/\(name)")), GzipCLIFlagTests.smallMember)
+                }
             }
+            let arguments: [Arg] = walking ? ["d"] : names.map { Arg("d/\($0)") }
+            let (sweep, gzip) = try await twin.runAsync(sweep: ["gunzip"] + arguments, gzip: ["-d"] + (walking ? ["-r"] : []) + arguments)
+            #expect(gzip.status == .exited(0))
+            #expect(sweep.status == gzip.status && sweep.stderr.isEmpty, "\(sweep)")
+            #expect(try GzipKit.names(twin.s("d")) == GzipKit.names(twin.g("d")))
+            #expect(try GzipKit.names(twin.s("d")).contains("x.tar") && GzipKit.names(twin.s("d")).contains("Y.tar"))
         }
-        let arguments: [Arg] = walking ? ["d"] : names.map { Arg("d/\($0)") }
-        let (sweep, gzip) = try await twin.runAsync(sweep: ["gunzip"] + arguments, gzip: ["-d"] + (walking ? ["-r"] : []) + arguments)
-        #expect(gzip.status == .exited(0))
-        #expect(sweep.status == gzip.status && sweep.stderr.isEmpty, "\(sweep)")
-        #expect(try GzipKit.names(twin.s("d")) == GzipKit.names(twin.g("d")))
-        #expect(try GzipKit.names(twin.s("d")).contains("x.tar") && GzipKit.names(twin.s("d")).contains("Y.tar"))
-    }
 
-    /// -N restores the name and the mtime stored in the header, as gzip -dN does; only the stored
-    /// name's last component is used, and without a stored name the suffix is stripped as usual.
-    @Test func dashNRestoresTheStoredNameAndTime() async throws {
-        let twin = try GzipKit.Twin("gunzip-N") { directory in
-            let original = joinPath(directory, utf8("original.log"))
-            try writeFile(original, utf8("stored name\n"))
-            try GzipKit.touch("2019-03-03 03:03:03", original)
-            let compressed = try runProcess("gzip", ["-c", "original.log"], directory: directory)
-            try writeFile(joinPath(directory, utf8("renamed.gz")), compressed.stdout)
-            try GzipKit.touch("2024-01-01 00:00:00", joinPath(directory, utf8("renamed.gz")))
-            withCPath(original) { _ = unlink($0) }
-            // A stored name with directories: only its base name counts.
-            let evil = try Oracle.runPython("""
-                import struct, sys, zlib
-                data = b"climbing\\n"
-                c = zlib.compressobj(6, zlib.DEFLATED, -15)
-                body = c.compress(data) + c.flush()
-                sys.stdout.buffer.write(b"\\x1f\\x8b\\x08\\x08" + struct.pack("<I", 1234567890) + b"\\x00\\x03../../up/evil\\x00"
-                    + body + struct.pack("<II", zlib.crc32(data), len(data)))
-                """).stdout
-            try writeFile(joinPath(directory, utf8("climb.gz")), evil)
-            try writeFile(joinPath(directory, utf8("plain.gz")), try GzipFixtures.peer("gzip", ["-nc"], input: utf8("no name\n")))
+        /// -N restores the name and the mtime stored in the header, as gzip -dN does; only the stored
+        /// name's last component is used, and without a stored name the suffix is stripped as usual.
+        @Test func dashNRestoresTheStoredNameAndTime() async throws {
+            let twin = try GzipKit.Twin("gunzip-N") { directory in
+                let original = joinPath(directory, utf8("original.log"))
+                try writeFile(original, utf8("stored name\n"))
+                try GzipKit.touch("2019-03-03 03:03:03", original)
+                let compressed = try runProcess("gzip", ["-c", "original.log"], directory: directory)
+                try writeFile(joinPath(directory, utf8("renamed.gz")), compressed.stdout)
+                try GzipKit.touch("2024-01-01 00:00:00", joinPath(directory, utf8("renamed.gz")))
+                withCPath(original) { _ = unlink($0) }
+                // A stored name with directories: only its base name counts.
+                let evil = try Oracle.runPython("""
+                    import struct, sys, zlib
+                    data = b"climbing\\n"
+                    c = zlib.compressobj(6, zlib.DEFLATED, -15)
+                    body = c.compress(data) + c.flush()
+                    sys.stdout.buffer.write(b"\\x1f\\x8b\\x08\\x08" + struct.pack("<I", 1234567890) + b"\\x00\\x03../../up/evil\\x00"
+                        + body + struct.pack("<II", zlib.crc32(data), len(data)))
+                    """).stdout
+                try writeFile(joinPath(directory, utf8("climb.gz")), evil)
+                try writeFile(joinPath(directory, utf8("plain.gz")), try GzipFixtures.peer("gzip", ["-nc"], input: utf8("no name\n")))
+            }
+            let (sweep, gzip) = try await twin.runAsync(sweep: ["gunzip", "-N", "renamed.gz", "climb.gz", "plain.gz"], gzip: ["-dN", "renamed.gz", "climb.gz", "plain.gz"])
+            #expect(gzip.status == .exited(0))
+            #expect(sweep.status == gzip.status && sweep.stderr.isEmpty, "\(sweep)")
+            #expect(try GzipKit.names(twin.sweepDirectory) == ["evil", "original.log", "plain"])
+            #expect(try GzipKit.names(twin.sweepDirectory) == GzipKit.names(twin.gzipDirectory))
+            for name in ["original.log", "evil"] {
+                #expect(try GzipKit.modificationTime(twin.s(name)).seconds == GzipKit.modificationTime(twin.g(name)).seconds, "\(name)")
+            }
+            #expect(try GzipKit.modificationTime(twin.s("original.log")).seconds == 1_551_582_183)
         }
-        let (sweep, gzip) = try await twin.runAsync(sweep: ["gunzip", "-N", "renamed.gz", "climb.gz", "plain.gz"], gzip: ["-dN", "renamed.gz", "climb.gz", "plain.gz"])
-        #expect(gzip.status == .exited(0))
-        #expect(sweep.status == gzip.status && sweep.stderr.isEmpty, "\(sweep)")
-        #expect(try GzipKit.names(twin.sweepDirectory) == ["evil", "original.log", "plain"])
-        #expect(try GzipKit.names(twin.sweepDirectory) == GzipKit.names(twin.gzipDirectory))
-        for name in ["original.log", "evil"] {
-            #expect(try GzipKit.modificationTime(twin.s(name)).seconds == GzipKit.modificationTime(twin.g(name)).seconds, "\(name)")
-        }
-        #expect(try GzipKit.modificationTime(twin.s("original.log")).seconds == 1_551_582_183)
-    }
 
-    /// Without -N (or with -n) the stored name is ignored: the suffix is stripped and the .gz
-    /// file's time kept, as gzip -d does.
-    @Test(arguments: [[], ["-n"], ["-N", "-n"]] as [[String]])
-    func withoutDashNTheStoredNameIsIgnored(_ flags: [String]) async throws {
-        let twin = try GzipKit.Twin("gunzip-n") { directory in
-            let original = joinPath(directory, utf8("original.log"))
-            try writeFile(original, utf8("stored name\n"))
-            try GzipKit.touch("2019-03-03 03:03:03", original)
-            try writeFile(joinPath(directory, utf8("renamed.gz")), try runProcess("gzip", ["-c", "original.log"], directory: directory).stdout)
-            try GzipKit.touch("2023-04-05 06:07:08", joinPath(directory, utf8("renamed.gz")))
-            withCPath(original) { _ = unlink($0) }
+        /// Without -N (or with -n) the stored name is ignored: the suffix is stripped and the .gz
+        /// file's time kept, as gzip -d does.
+        @Test(arguments: [[], ["-n"], ["-N", "-n"]] as [[String]])
+        func withoutDashNTheStoredNameIsIgnored(_ flags: [String]) async throws {
+            let twin = try GzipKit.Twin("gunzip-n") { directory in
+                let original = joinPath(directory, utf8("original.log"))
+                try writeFile(original, utf8("stored name\n"))
+                try GzipKit.touch("2019-03-03 03:03:03", original)
+                try writeFile(joinPath(directory, utf8("renamed.gz")), try runProcess("gzip", ["-c", "original.log"], directory: directory).stdout)
+                try GzipKit.touch("2023-04-05 06:07:08", joinPath(directory, utf8("renamed.gz")))
+                withCPath(original) { _ = unlink($0) }
+            }
+            let arguments = flags.map { Arg($0) } + ["renamed.gz"]
+            let (sweep, gzip) = try await twin.runAsync(sweep: ["gunzip"] + arguments, gzip: ["-d"] + arguments)
+            #expect(sweep.status == gzip.status && sweep.status == .exited(0), "\(sweep)")
+            #expect(try GzipKit.names(twin.sweepDirectory) == ["renamed"])
+            #expect(try GzipKit.names(twin.sweepDirectory) == GzipKit.names(twin.gzipDirectory))
+            #expect(try GzipKit.modificationTime(twin.s("renamed")).seconds == GzipKit.modificationTime(twin.g("renamed")).seconds)
         }
-        let arguments = flags.map { Arg($0) } + ["renamed.gz"]
-        let (sweep, gzip) = try await twin.runAsync(sweep: ["gunzip"] + arguments, gzip: ["-d"] + arguments)
-        #expect(sweep.status == gzip.status && sweep.status == .exited(0), "\(sweep)")
-        #expect(try GzipKit.names(twin.sweepDirectory) == ["renamed"])
-        #expect(try GzipKit.names(twin.sweepDirectory) == GzipKit.names(twin.gzipDirectory))
-        #expect(try GzipKit.modificationTime(twin.s("renamed")).seconds == GzipKit.modificationTime(twin.g("renamed")).seconds)
-    }
 
-    /// With no path, or -, standard input is decompressed to standard output, as gzip -d does;
-    /// nothing is written beside.
-    @Test(arguments: [["gunzip"], ["gunzip", "-"], ["gzip", "-d"], ["gzip", "-dc", "-"]] as [[String]])
-    func noPathDecompressesStandardInput(_ command: [String]) async throws {
-        let tree = try TempTree("gunzip-stdin")
-        let data = GzipFixtures.logText(2_000_000, seed: 56)
-        let input = try tree.file("in.gz", try GzipFixtures.peer("pigz", ["-c"], input: data))
-        let run = try await runSweepAsync(command.map { Arg($0) }, directory: tree.root, stdin: .file(input))
-        #expect(run.status == .exited(0) && run.stderr.isEmpty, "\(run)")
-        #expect(run.stdout == data)
-        #expect(try GzipKit.names(tree.root) == ["in.gz"])
+        /// With no path, or -, standard input is decompressed to standard output, as gzip -d does;
+        /// nothing is written beside.
+        @Test(arguments: [["gunzip"], ["gunzip", "-"], ["gzip", "-d"], ["gzip", "-dc", "-"]] as [[String]])
+        func noPathDecompressesStandardInput(_ command: [String]) async throws {
+            let tree = try TempTree("gunzip-stdin")
+            let data = GzipFixtures.logText(2_000_000, seed: 56)
+            let input = try tree.file("in.gz", try GzipFixtures.peer("pigz", ["-c"], input: data))
+            let run = try await runSweepAsync(command.map { Arg($0) }, directory: tree.root, stdin: .file(input))
+            #expect(run.status == .exited(0) && run.stderr.isEmpty, "\(run)")
+            #expect(run.stdout == data)
+            #expect(try GzipKit.names(tree.root) == ["in.gz"])
+        }
     }
 }

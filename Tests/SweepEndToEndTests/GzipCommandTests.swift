@@ -583,368 +583,372 @@ extension EndToEndTests {
 
 // Serialized, and waiting off the cooperative pool: the machine has two cores, which the library's
 // async tests need too.
-@Suite(.serialized, .timeLimit(.minutes(3)))
-struct GzipCLIStreamTests {
-    /// `sh -c SCRIPT` with `$0` the sweep binary and `$1`… `arguments`, in `directory`.
-    static func shell(_ script: String, _ arguments: [Arg] = [], in directory: [UInt8]? = nil, stdoutFile: [UInt8]? = nil) async throws -> ProcessOutput {
-        try await runProcessAsync("sh", ["-c", Arg(script), Arg(sweepExecutable)] + arguments, directory: directory, stdoutFile: stdoutFile)
-    }
-
-    /// With no path, standard input is compressed to standard output, as gzip does: from a pipe
-    /// and from a regular file, empty, small and over the parallel threshold. gzip -d restores it,
-    /// it is one member, nothing is written beside, and nothing is said on success.
-    @Test(arguments: [0, 5_000, 3_000_000])
-    func noPathCompressesStandardInputToStandardOutput(size: Int) async throws {
-        let tree = try TempTree("gzip-stdin")
-        let data = GzipFixtures.logText(size, seed: 51)
-        let input = try tree.file("input", data)
-        let fromFile = try await runSweepAsync(["gzip"], directory: tree.root, stdin: .file(input))
-        let fromPipe = try await Self.shell("cat input | \"$0\" gzip", in: tree.root)
-        let dash = try await Self.shell("cat input | \"$0\" gzip -", in: tree.root)
-        for (label, run) in [("file", fromFile), ("pipe", fromPipe), ("-", dash)] {
-            #expect(run.status == .exited(0), "\(label): \(run)")
-            #expect(run.stderr.isEmpty, "\(label): quiet by default: \(run)")
-            #expect(try GzipFixtures.peer("gzip", ["-dc"], input: run.stdout) == data, "\(label)")
-            let first = try GzipFixtures.firstMember(run.stdout)
-            #expect(first.ended && first.unusedBytes == 0, "\(label): one member")
+extension EndToEndTests {
+    @Suite(.serialized, .timeLimit(.minutes(3 * testTimeScale)))
+    struct GzipCLIStreamTests {
+        /// `sh -c SCRIPT` with `$0` the sweep binary and `$1`… `arguments`, in `directory`.
+        static func shell(_ script: String, _ arguments: [Arg] = [], in directory: [UInt8]? = nil, stdoutFile: [UInt8]? = nil) async throws -> ProcessOutput {
+            try await runProcessAsync("sh", ["-c", Arg(script), Arg(sweepExecutable)] + arguments, directory: directory, stdoutFile: stdoutFile)
         }
-        #expect(try GzipKit.names(tree.root) == ["input"], "nothing written beside")
-    }
 
-    /// The header of standard input as gzip writes it: no name; MTIME 0 from a pipe, the file's
-    /// mtime when standard input is a regular file (and 0 again with -n).
-    @Test func standardInputHeaderIsGzips() async throws {
-        let tree = try TempTree("gzip-stdin-header")
-        let input = try tree.file("input", utf8("header test\n"))
-        try GzipKit.touch("2020-01-02 03:04:05", input)
-        for (script, label) in [("cat input | \"$0\" gzip", "pipe"), ("\"$0\" gzip < input", "file"), ("\"$0\" gzip -n < input", "file -n")] {
-            let ours = try await Self.shell(script, in: tree.root)
-            let theirs = try await runProcessAsync("sh", ["-c", Arg(script.replacingOccurrences(of: "\"$0\" gzip", with: "gzip"))], directory: tree.root)
-            let ourHeader = try #require(GzipFixtures.Header(ours.stdout), "\(label): \(ours)")
-            let gzipHeader = try #require(GzipFixtures.Header(theirs.stdout), "\(label): \(theirs)")
-            #expect(ourHeader.name == nil && ourHeader.flags == gzipHeader.flags, "\(label): \(ourHeader) vs gzip \(gzipHeader)")
-            #expect(ourHeader.modificationTime == gzipHeader.modificationTime, "\(label): \(ourHeader) vs gzip \(gzipHeader)")
+        /// With no path, standard input is compressed to standard output, as gzip does: from a pipe
+        /// and from a regular file, empty, small and over the parallel threshold. gzip -d restores it,
+        /// it is one member, nothing is written beside, and nothing is said on success.
+        @Test(arguments: [0, 5_000, 3_000_000])
+        func noPathCompressesStandardInputToStandardOutput(size: Int) async throws {
+            let tree = try TempTree("gzip-stdin")
+            let data = GzipFixtures.logText(size, seed: 51)
+            let input = try tree.file("input", data)
+            let fromFile = try await runSweepAsync(["gzip"], directory: tree.root, stdin: .file(input))
+            let fromPipe = try await Self.shell("cat input | \"$0\" gzip", in: tree.root)
+            let dash = try await Self.shell("cat input | \"$0\" gzip -", in: tree.root)
+            for (label, run) in [("file", fromFile), ("pipe", fromPipe), ("-", dash)] {
+                #expect(run.status == .exited(0), "\(label): \(run)")
+                #expect(run.stderr.isEmpty, "\(label): quiet by default: \(run)")
+                #expect(try GzipFixtures.peer("gzip", ["-dc"], input: run.stdout) == data, "\(label)")
+                let first = try GzipFixtures.firstMember(run.stdout)
+                #expect(first.ended && first.unusedBytes == 0, "\(label): one member")
+            }
+            #expect(try GzipKit.names(tree.root) == ["input"], "nothing written beside")
         }
-        let pipe = try #require(GzipFixtures.Header(try await Self.shell("cat input | \"$0\" gzip", in: tree.root).stdout))
-        #expect(pipe.modificationTime == 0 && pipe.flags == 0)
-    }
 
-    /// Memory stays flat whatever the length of a piped stream, both ways: 64 MiB through
-    /// `sweep gzip` and back through `sweep gunzip`, with the peak RSS of each (python's rusage of
-    /// its only child) well under the stream's size, and the bytes intact (CRC-32 by python).
-    @Test func streamsInBoundedMemory() async throws {
-        let tree = try TempTree("gzip-stream-memory")
-        let script = """
-            import resource, subprocess, sys, zlib
-            exe, mode, out = sys.argv[1], sys.argv[2], sys.argv[3]
-            block = bytearray()
-            i = 0
-            while len(block) < 1 << 20:
-                block += b"2024-05-01T00:00:%02d line %08d worker-%d status=200 latency_ms=%d\\n" % (i % 60, i, i % 7, (i * 7919) % 1000)
-                i += 1
-            block = bytes(block[:1 << 20])
-            count = 64
-            crc = 0
-            for n in range(count):
-                crc = zlib.crc32(block[:8] + n.to_bytes(4, "little") + block[12:], crc)
-            with open(out, "wb") as sink:
-                if mode == "gzip":
-                    p = subprocess.Popen([exe, "gzip"], stdin=subprocess.PIPE, stdout=sink)
-                    for n in range(count):
-                        p.stdin.write(block[:8] + n.to_bytes(4, "little") + block[12:])
-                else:
-                    p = subprocess.Popen([exe, "gunzip"], stdin=subprocess.PIPE, stdout=sink)
-                    c = zlib.compressobj(6, zlib.DEFLATED, 31)
-                    for n in range(count):
-                        p.stdin.write(c.compress(block[:8] + n.to_bytes(4, "little") + block[12:]))
-                    p.stdin.write(c.flush())
-                p.stdin.close()
-                status = p.wait()
-            got = 0
-            with open(out, "rb") as f:
-                d = zlib.decompressobj(31) if mode == "gzip" else None
-                while True:
-                    chunk = f.read(1 << 20)
-                    if not chunk:
-                        break
-                    got = zlib.crc32(d.decompress(chunk) if d else chunk, got)
-            rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-            print(status, rss, 1 if got == crc else 0)
-            """
-        for mode in ["gzip", "gunzip"] {
-            let output = try await runProcessAsync(Oracle.python, ["-c", Arg(script), Arg(sweepExecutable), Arg(mode), Arg(tree.path("out-\(mode)"))])
-            let fields = output.stdoutText.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
-            try #require(fields.count == 3, "\(mode): \(output)")
-            #expect(fields[0] == 0, "\(mode) exit status: \(output)")
-            #expect(fields[2] == 1, "\(mode): the bytes came back different")
-            #expect(fields[1] < 48 * 1024, "\(mode): peak RSS \(fields[1]) KiB for a 64 MiB stream")
+        /// The header of standard input as gzip writes it: no name; MTIME 0 from a pipe, the file's
+        /// mtime when standard input is a regular file (and 0 again with -n).
+        @Test func standardInputHeaderIsGzips() async throws {
+            let tree = try TempTree("gzip-stdin-header")
+            let input = try tree.file("input", utf8("header test\n"))
+            try GzipKit.touch("2020-01-02 03:04:05", input)
+            for (script, label) in [("cat input | \"$0\" gzip", "pipe"), ("\"$0\" gzip < input", "file"), ("\"$0\" gzip -n < input", "file -n")] {
+                let ours = try await Self.shell(script, in: tree.root)
+                let theirs = try await runProcessAsync("sh", ["-c", Arg(script.replacingOccurrences(of: "\"$0\" gzip", with: "gzip"))], directory: tree.root)
+                let ourHeader = try #require(GzipFixtures.Header(ours.stdout), "\(label): \(ours)")
+                let gzipHeader = try #require(GzipFixtures.Header(theirs.stdout), "\(label): \(theirs)")
+                #expect(ourHeader.name == nil && ourHeader.flags == gzipHeader.flags, "\(label): \(ourHeader) vs gzip \(gzipHeader)")
+                #expect(ourHeader.modificationTime == gzipHeader.modificationTime, "\(label): \(ourHeader) vs gzip \(gzipHeader)")
+            }
+            let pipe = try #require(GzipFixtures.Header(try await Self.shell("cat input | \"$0\" gzip", in: tree.root).stdout))
+            #expect(pipe.modificationTime == 0 && pipe.flags == 0)
         }
-    }
 
-    /// -c: every named file compressed to standard output, one member each in order, as gzip -c
-    /// writes them (header name and mtime included); the originals stay, nothing is written
-    /// beside; -dc restores the concatenation, as gzip -dc does.
-    @Test func dashCWritesMembersInOrderAndKeepsTheFiles() async throws {
-        let tree = try TempTree("gzip-c")
-        let a = try tree.file("a.log", GzipFixtures.logText(2_500_000, seed: 52))
-        let b = try tree.file("b.log", utf8("second\n"))
-        try GzipKit.touch("2021-06-07 08:09:10", a)
-        let ours = try await runSweepAsync(["gzip", "-c", "a.log", "b.log"], directory: tree.root)
-        let theirs = try await runProcessAsync("gzip", ["-c", "a.log", "b.log"], directory: tree.root)
-        #expect(ours.status == .exited(0) && ours.stderr.isEmpty, "\(ours)")
-        #expect(try GzipFixtures.peer("gzip", ["-dc"], input: ours.stdout) == (try readFile(a)) + (try readFile(b)))
-        let header = try #require(GzipFixtures.Header(ours.stdout))
-        let gzipHeader = try #require(GzipFixtures.Header(theirs.stdout))
-        #expect(header.name == gzipHeader.name && header.modificationTime == gzipHeader.modificationTime, "\(header) vs \(gzipHeader)")
-        #expect(try GzipKit.names(tree.root) == ["a.log", "b.log"])
-
-        // Back: gunzip -c of two .gz files is the concatenation, the .gz files kept.
-        try tree.file("a.log.gz", try GzipFixtures.peer("gzip", ["-c"], input: try readFile(a)))
-        try tree.file("b.log.gz", try GzipFixtures.peer("gzip", ["-c"], input: try readFile(b)))
-        for command in [["gunzip", "-c"], ["gzip", "-dc"], ["gzip", "-d", "--stdout"]] {
-            let restored = try await runSweepAsync(command.map { Arg($0) } + ["a.log.gz", "b.log.gz"], directory: tree.root)
-            #expect(restored.status == .exited(0), "\(command): \(restored)")
-            #expect(restored.stdout == (try readFile(a)) + (try readFile(b)), "\(command)")
-        }
-        #expect(try GzipKit.names(tree.root) == ["a.log", "a.log.gz", "b.log", "b.log.gz"])
-    }
-
-    /// -c goes on past a missing file as gzip -c does: its message, exit 1, the others written.
-    /// -dc decompresses a file whatever its name, as gzip -dc does.
-    @Test func dashCReportsAMissingFileAndGoesOn() async throws {
-        let twin = try GzipKit.Twin("gzip-c-missing") { directory in
-            try writeFile(joinPath(directory, utf8("here")), utf8("still here\n"))
-            try writeFile(joinPath(directory, utf8("noext")), try GzipFixtures.peer("gzip", ["-c"], input: utf8("no suffix\n")))
-        }
-        let (sweep, gzip) = try await twin.runAsync(sweep: ["gzip", "-c", "missing", "here"], gzip: ["-c", "missing", "here"])
-        #expect(gzip.status == .exited(1))
-        #expect(sweep.status == gzip.status, "\(sweep)")
-        #expect(GzipKit.messages(sweep, program: "sweep") == GzipKit.messages(gzip, program: "gzip"))
-        #expect(try GzipFixtures.peer("gzip", ["-dc"], input: sweep.stdout) == utf8("still here\n"))
-        let (dc, gzipDc) = try await twin.runAsync(sweep: ["gzip", "-dc", "noext"], gzip: ["-dc", "noext"])
-        #expect(gzipDc.status == .exited(0) && dc.status == .exited(0), "\(dc)")
-        #expect(dc.stdout == gzipDc.stdout && dc.stdout == utf8("no suffix\n"))
-    }
-
-    /// A FIFO and a character device named with -c are read, as gzip -c reads them (the header
-    /// names them, with MTIME 0); named without -c, a FIFO is gzip's warning, exit 2.
-    @Test func dashCReadsAFifoAndADevice() async throws {
-        let tree = try TempTree("gzip-c-fifo")
-        let fifo = try tree.fifo("pipe")
-        let writer = try spawnProcess("sh", ["-c", "printf 'through a fifo\\n' > pipe"], directory: tree.root)
-        let ours = try await runSweepAsync(["gzip", "-c", "pipe"], directory: tree.root)
-        #expect(writer.wait(atMost: 10) != nil, "the writer was never read from")
-        #expect(ours.status == .exited(0), "\(ours)")
-        #expect(try GzipFixtures.peer("gzip", ["-dc"], input: ours.stdout) == utf8("through a fifo\n"))
-        #expect(GzipFixtures.Header(ours.stdout)?.name == utf8("pipe"))
-
-        let null = try await runSweepAsync(["gzip", "-c", "/dev/null"])
-        let gzipNull = try await runProcessAsync("gzip", ["-c", "/dev/null"])
-        #expect(null.status == .exited(0), "\(null)")
-        #expect(try GzipFixtures.peer("gzip", ["-dc"], input: null.stdout).isEmpty)
-        #expect(GzipFixtures.Header(null.stdout)?.name == GzipFixtures.Header(gzipNull.stdout)?.name)
-        #expect(GzipFixtures.Header(null.stdout)?.modificationTime == GzipFixtures.Header(gzipNull.stdout)?.modificationTime)
-
-        // Without -c: gzip's warning (exit 2), nothing opened, nothing written.
-        let inPlace = try await runSweepAsync(["gzip", "pipe"], directory: tree.root)
-        let gzipInPlace = try await runProcessAsync("gzip", ["pipe"], directory: tree.root)
-        #expect(gzipInPlace.status == .exited(2))
-        #expect(inPlace.status == gzipInPlace.status, "\(inPlace)")
-        #expect(GzipKit.messages(inPlace, program: "sweep") == GzipKit.messages(gzipInPlace, program: "gzip"))
-        #expect(try GzipKit.names(tree.root) == ["pipe"])
-        _ = fifo
-    }
-
-    /// Compressed data is never written to a terminal nor read from one, in gzip's words and with
-    /// its exit status (run under `script`, which gives both programs a terminal); -q says nothing,
-    /// -f goes ahead.
-    @Test(arguments: [
-        ("gzip", "gzip"), ("gzip -d", "gzip -d"), ("gunzip", "gzip -d"), ("gzip -t", "gzip -t"),
-        ("gzip -q", "gzip -q"), ("gzip -f < /dev/null", "gzip -f < /dev/null"),
-    ])
-    func aTerminalIsRefusedAsGzipRefusesIt(_ ours: String, _ theirs: String) async throws {
-        let tree = try TempTree("gzip-tty")
-        func inTerminal(_ command: String) async throws -> String {
-            let output = try await runProcessAsync("script", ["-qec", Arg("\(command); echo \"exit $?\""), "/dev/null"], directory: tree.root)
-            return output.stdoutText.replacingOccurrences(of: "\r\n", with: "\n")
-        }
-        let sweep = try await inTerminal("'\(sweepExecutable)' \(ours)")
-        let gzip = try await inTerminal(theirs)
-        if theirs.contains("-f") {
-            // Forced: both write the compressed data to the terminal.
-            #expect(gzip.hasSuffix("exit 0\n"), "\(gzip)")
-            #expect(sweep.hasSuffix("exit 0\n"), "\(sweep)")
-            #expect(!sweep.contains("terminal"), "\(sweep)")
-            return
-        }
-        #expect(gzip.hasSuffix("exit 1\n"), "\(gzip)")
-        // sweep names itself and the subcommand its help belongs to.
-        let normalized = sweep.replacingOccurrences(of: "sweep: ", with: "gzip: ")
-            .replacingOccurrences(of: "sweep gzip -h", with: "gzip -h").replacingOccurrences(of: "sweep gunzip -h", with: "gzip -h")
-        #expect(normalized == gzip, "sweep: \(sweep)")
-        #expect(try GzipKit.names(tree.root).isEmpty)
-    }
-
-    /// Writing to a full standard output: gzip's `stdout: No space left on device`, exit 1.
-    @Test func aFullStandardOutputIsAnError() async throws {
-        let twin = try GzipKit.Twin("gzip-full") { directory in
-            try writeFile(joinPath(directory, utf8("f")), GzipFixtures.logText(400_000, seed: 53))
-        }
-        let sweep = try await runSweepAsync(["gzip", "-c", "f", "f"], directory: twin.sweepDirectory, stdoutFile: utf8("/dev/full"))
-        let gzip = try await runProcessAsync("gzip", ["-c", "f", "f"], directory: twin.gzipDirectory, stdoutFile: utf8("/dev/full"))
-        #expect(gzip.status == .exited(1))
-        #expect(sweep.status == gzip.status, "\(sweep)")
-        #expect(GzipKit.messages(sweep, program: "sweep") == GzipKit.messages(gzip, program: "gzip"))
-        #expect(try GzipKit.names(twin.sweepDirectory) == ["f"])
-    }
-
-    /// Standard input is `stdin` in messages, as gzip names it; a corrupt stream is exit 1,
-    /// trailing garbage a warning (exit 2) with the data written; -t tests standard input.
-    @Test func standardInputMessagesAreGzips() async throws {
-        let tree = try TempTree("gzip-stdin-messages")
-        let good = try GzipFixtures.peer("gzip", ["-c"], input: utf8("payload\n"))
-        var corrupt = good
-        corrupt[corrupt.count - 6] ^= 0xFF  // the CRC
-        let inputs: [(String, [UInt8])] = [
-            ("not gzip", utf8("plain text\n")), ("trailing garbage", good + utf8("junk")), ("crc", corrupt), ("empty", []),
-        ]
-        for (label, input) in inputs {
-            for arguments in [["-d"], ["-t"], ["-dq"]] as [[String]] {
-                let sweep = try await runSweepAsync(["gzip"] + arguments.map { Arg($0) }, directory: tree.root, stdin: .bytes(input))
-                let gzip = try await runProcessAsync("gzip", arguments.map { Arg($0) }, directory: tree.root, stdin: .bytes(input))
-                #expect(sweep.status == gzip.status, "\(label) \(arguments): \(sweep) / gzip \(gzip)")
-                #expect(sweep.stdout == gzip.stdout, "\(label) \(arguments)")
-                #expect(GzipKit.messages(sweep, program: "sweep") == GzipKit.messages(gzip, program: "gzip"), "\(label) \(arguments)")
+        /// Memory stays flat whatever the length of a piped stream, both ways: 64 MiB through
+        /// `sweep gzip` and back through `sweep gunzip`, with the peak RSS of each (python's rusage of
+        /// its only child) well under the stream's size, and the bytes intact (CRC-32 by python).
+        @Test func streamsInBoundedMemory() async throws {
+            let tree = try TempTree("gzip-stream-memory")
+            let script = """
+                import resource, subprocess, sys, zlib
+                exe, mode, out = sys.argv[1], sys.argv[2], sys.argv[3]
+                block = bytearray()
+                i = 0
+                while len(block) < 1 << 20:
+                    block += b"2024-05-01T00:00:%02d line %08d worker-%d status=200 latency_ms=%d\\n" % (i % 60, i, i % 7, (i * 7919) % 1000)
+                    i += 1
+                block = bytes(block[:1 << 20])
+                count = 64
+                crc = 0
+                for n in range(count):
+                    crc = zlib.crc32(block[:8] + n.to_bytes(4, "little") + block[12:], crc)
+                with open(out, "wb") as sink:
+                    if mode == "gzip":
+                        p = subprocess.Popen([exe, "gzip"], stdin=subprocess.PIPE, stdout=sink)
+                        for n in range(count):
+                            p.stdin.write(block[:8] + n.to_bytes(4, "little") + block[12:])
+                    else:
+                        p = subprocess.Popen([exe, "gunzip"], stdin=subprocess.PIPE, stdout=sink)
+                        c = zlib.compressobj(6, zlib.DEFLATED, 31)
+                        for n in range(count):
+                            p.stdin.write(c.compress(block[:8] + n.to_bytes(4, "little") + block[12:]))
+                        p.stdin.write(c.flush())
+                    p.stdin.close()
+                    status = p.wait()
+                got = 0
+                with open(out, "rb") as f:
+                    d = zlib.decompressobj(31) if mode == "gzip" else None
+                    while True:
+                        chunk = f.read(1 << 20)
+                        if not chunk:
+                            break
+                        got = zlib.crc32(d.decompress(chunk) if d else chunk, got)
+                rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+                print(status, rss, 1 if got == crc else 0)
+                """
+            for mode in ["gzip", "gunzip"] {
+                let output = try await runProcessAsync(Oracle.python, ["-c", Arg(script), Arg(sweepExecutable), Arg(mode), Arg(tree.path("out-\(mode)"))])
+                let fields = output.stdoutText.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+                try #require(fields.count == 3, "\(mode): \(output)")
+                #expect(fields[0] == 0, "\(mode) exit status: \(output)")
+                #expect(fields[2] == 1, "\(mode): the bytes came back different")
+                #expect(fields[1] < 48 * 1024, "\(mode): peak RSS \(fields[1]) KiB for a 64 MiB stream")
             }
         }
-    }
 
-    /// --json cannot share standard output with compressed data (a usage error); on files it is
-    /// the only thing on standard output, and nothing is said on standard error.
-    @Test func jsonIsAloneOnStandardOutput() async throws {
-        let tree = try TempTree("gzip-json-alone")
-        try tree.file("a", "a\n")
-        for arguments in [["gzip", "--json"], ["gzip", "-c", "--json", "a"], ["gunzip", "--json", "-"]] as [[String]] {
-            let run = try await runSweepAsync(arguments.map { Arg($0) }, directory: tree.root)
-            #expect(run.status == .exited(64), "\(arguments): \(run)")
-            #expect(run.stdout.isEmpty && run.stderrText.contains("--json"), "\(arguments): \(run)")
+        /// -c: every named file compressed to standard output, one member each in order, as gzip -c
+        /// writes them (header name and mtime included); the originals stay, nothing is written
+        /// beside; -dc restores the concatenation, as gzip -dc does.
+        @Test func dashCWritesMembersInOrderAndKeepsTheFiles() async throws {
+            let tree = try TempTree("gzip-c")
+            let a = try tree.file("a.log", GzipFixtures.logText(2_500_000, seed: 52))
+            let b = try tree.file("b.log", utf8("second\n"))
+            try GzipKit.touch("2021-06-07 08:09:10", a)
+            let ours = try await runSweepAsync(["gzip", "-c", "a.log", "b.log"], directory: tree.root)
+            let theirs = try await runProcessAsync("gzip", ["-c", "a.log", "b.log"], directory: tree.root)
+            #expect(ours.status == .exited(0) && ours.stderr.isEmpty, "\(ours)")
+            #expect(try GzipFixtures.peer("gzip", ["-dc"], input: ours.stdout) == (try readFile(a)) + (try readFile(b)))
+            let header = try #require(GzipFixtures.Header(ours.stdout))
+            let gzipHeader = try #require(GzipFixtures.Header(theirs.stdout))
+            #expect(header.name == gzipHeader.name && header.modificationTime == gzipHeader.modificationTime, "\(header) vs \(gzipHeader)")
+            #expect(try GzipKit.names(tree.root) == ["a.log", "b.log"])
+
+            // Back: gunzip -c of two .gz files is the concatenation, the .gz files kept.
+            try tree.file("a.log.gz", try GzipFixtures.peer("gzip", ["-c"], input: try readFile(a)))
+            try tree.file("b.log.gz", try GzipFixtures.peer("gzip", ["-c"], input: try readFile(b)))
+            for command in [["gunzip", "-c"], ["gzip", "-dc"], ["gzip", "-d", "--stdout"]] {
+                let restored = try await runSweepAsync(command.map { Arg($0) } + ["a.log.gz", "b.log.gz"], directory: tree.root)
+                #expect(restored.status == .exited(0), "\(command): \(restored)")
+                #expect(restored.stdout == (try readFile(a)) + (try readFile(b)), "\(command)")
+            }
+            #expect(try GzipKit.names(tree.root) == ["a.log", "a.log.gz", "b.log", "b.log.gz"])
         }
-        let run = try await runSweepAsync(["gzip", "--json", "-k", "a"], directory: tree.root)
-        #expect(run.status == .exited(0) && run.stderr.isEmpty, "\(run)")
-        let lines = run.stdoutText.split(separator: "\n")
-        #expect(lines.count == 2 && lines.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil }, "\(run)")
+
+        /// -c goes on past a missing file as gzip -c does: its message, exit 1, the others written.
+        /// -dc decompresses a file whatever its name, as gzip -dc does.
+        @Test func dashCReportsAMissingFileAndGoesOn() async throws {
+            let twin = try GzipKit.Twin("gzip-c-missing") { directory in
+                try writeFile(joinPath(directory, utf8("here")), utf8("still here\n"))
+                try writeFile(joinPath(directory, utf8("noext")), try GzipFixtures.peer("gzip", ["-c"], input: utf8("no suffix\n")))
+            }
+            let (sweep, gzip) = try await twin.runAsync(sweep: ["gzip", "-c", "missing", "here"], gzip: ["-c", "missing", "here"])
+            #expect(gzip.status == .exited(1))
+            #expect(sweep.status == gzip.status, "\(sweep)")
+            #expect(GzipKit.messages(sweep, program: "sweep") == GzipKit.messages(gzip, program: "gzip"))
+            #expect(try GzipFixtures.peer("gzip", ["-dc"], input: sweep.stdout) == utf8("still here\n"))
+            let (dc, gzipDc) = try await twin.runAsync(sweep: ["gzip", "-dc", "noext"], gzip: ["-dc", "noext"])
+            #expect(gzipDc.status == .exited(0) && dc.status == .exited(0), "\(dc)")
+            #expect(dc.stdout == gzipDc.stdout && dc.stdout == utf8("no suffix\n"))
+        }
+
+        /// A FIFO and a character device named with -c are read, as gzip -c reads them (the header
+        /// names them, with MTIME 0); named without -c, a FIFO is gzip's warning, exit 2.
+        @Test func dashCReadsAFifoAndADevice() async throws {
+            let tree = try TempTree("gzip-c-fifo")
+            let fifo = try tree.fifo("pipe")
+            let writer = try spawnProcess("sh", ["-c", "printf 'through a fifo\\n' > pipe"], directory: tree.root)
+            let ours = try await runSweepAsync(["gzip", "-c", "pipe"], directory: tree.root)
+            #expect(writer.wait(atMost: 10) != nil, "the writer was never read from")
+            #expect(ours.status == .exited(0), "\(ours)")
+            #expect(try GzipFixtures.peer("gzip", ["-dc"], input: ours.stdout) == utf8("through a fifo\n"))
+            #expect(GzipFixtures.Header(ours.stdout)?.name == utf8("pipe"))
+
+            let null = try await runSweepAsync(["gzip", "-c", "/dev/null"])
+            let gzipNull = try await runProcessAsync("gzip", ["-c", "/dev/null"])
+            #expect(null.status == .exited(0), "\(null)")
+            #expect(try GzipFixtures.peer("gzip", ["-dc"], input: null.stdout).isEmpty)
+            #expect(GzipFixtures.Header(null.stdout)?.name == GzipFixtures.Header(gzipNull.stdout)?.name)
+            #expect(GzipFixtures.Header(null.stdout)?.modificationTime == GzipFixtures.Header(gzipNull.stdout)?.modificationTime)
+
+            // Without -c: gzip's warning (exit 2), nothing opened, nothing written.
+            let inPlace = try await runSweepAsync(["gzip", "pipe"], directory: tree.root)
+            let gzipInPlace = try await runProcessAsync("gzip", ["pipe"], directory: tree.root)
+            #expect(gzipInPlace.status == .exited(2))
+            #expect(inPlace.status == gzipInPlace.status, "\(inPlace)")
+            #expect(GzipKit.messages(inPlace, program: "sweep") == GzipKit.messages(gzipInPlace, program: "gzip"))
+            #expect(try GzipKit.names(tree.root) == ["pipe"])
+            _ = fifo
+        }
+
+        /// Compressed data is never written to a terminal nor read from one, in gzip's words and with
+        /// its exit status (run under `script`, which gives both programs a terminal); -q says nothing,
+        /// -f goes ahead.
+        @Test(arguments: [
+            ("gzip", "gzip"), ("gzip -d", "gzip -d"), ("gunzip", "gzip -d"), ("gzip -t", "gzip -t"),
+            ("gzip -q", "gzip -q"), ("gzip -f < /dev/null", "gzip -f < /dev/null"),
+        ])
+        func aTerminalIsRefusedAsGzipRefusesIt(_ ours: String, _ theirs: String) async throws {
+            let tree = try TempTree("gzip-tty")
+            func inTerminal(_ command: String) async throws -> String {
+                let output = try await runProcessAsync("script", ["-qec", Arg("\(command); echo \"exit $?\""), "/dev/null"], directory: tree.root)
+                return output.stdoutText.replacingOccurrences(of: "\r\n", with: "\n")
+            }
+            let sweep = try await inTerminal("'\(sweepExecutable)' \(ours)")
+            let gzip = try await inTerminal(theirs)
+            if theirs.contains("-f") {
+                // Forced: both write the compressed data to the terminal.
+                #expect(gzip.hasSuffix("exit 0\n"), "\(gzip)")
+                #expect(sweep.hasSuffix("exit 0\n"), "\(sweep)")
+                #expect(!sweep.contains("terminal"), "\(sweep)")
+                return
+            }
+            #expect(gzip.hasSuffix("exit 1\n"), "\(gzip)")
+            // sweep names itself and the subcommand its help belongs to.
+            let normalized = sweep.replacingOccurrences(of: "sweep: ", with: "gzip: ")
+                .replacingOccurrences(of: "sweep gzip -h", with: "gzip -h").replacingOccurrences(of: "sweep gunzip -h", with: "gzip -h")
+            #expect(normalized == gzip, "sweep: \(sweep)")
+            #expect(try GzipKit.names(tree.root).isEmpty)
+        }
+
+        /// Writing to a full standard output: gzip's `stdout: No space left on device`, exit 1.
+        @Test func aFullStandardOutputIsAnError() async throws {
+            let twin = try GzipKit.Twin("gzip-full") { directory in
+                try writeFile(joinPath(directory, utf8("f")), GzipFixtures.logText(400_000, seed: 53))
+            }
+            let sweep = try await runSweepAsync(["gzip", "-c", "f", "f"], directory: twin.sweepDirectory, stdoutFile: utf8("/dev/full"))
+            let gzip = try await runProcessAsync("gzip", ["-c", "f", "f"], directory: twin.gzipDirectory, stdoutFile: utf8("/dev/full"))
+            #expect(gzip.status == .exited(1))
+            #expect(sweep.status == gzip.status, "\(sweep)")
+            #expect(GzipKit.messages(sweep, program: "sweep") == GzipKit.messages(gzip, program: "gzip"))
+            #expect(try GzipKit.names(twin.sweepDirectory) == ["f"])
+        }
+
+        /// Standard input is `stdin` in messages, as gzip names it; a corrupt stream is exit 1,
+        /// trailing garbage a warning (exit 2) with the data written; -t tests standard input.
+        @Test func standardInputMessagesAreGzips() async throws {
+            let tree = try TempTree("gzip-stdin-messages")
+            let good = try GzipFixtures.peer("gzip", ["-c"], input: utf8("payload\n"))
+            var corrupt = good
+            corrupt[corrupt.count - 6] ^= 0xFF  // the CRC
+            let inputs: [(String, [UInt8])] = [
+                ("not gzip", utf8("plain text\n")), ("trailing garbage", good + utf8("junk")), ("crc", corrupt), ("empty", []),
+            ]
+            for (label, input) in inputs {
+                for arguments in [["-d"], ["-t"], ["-dq"]] as [[String]] {
+                    let sweep = try await runSweepAsync(["gzip"] + arguments.map { Arg($0) }, directory: tree.root, stdin: .bytes(input))
+                    let gzip = try await runProcessAsync("gzip", arguments.map { Arg($0) }, directory: tree.root, stdin: .bytes(input))
+                    #expect(sweep.status == gzip.status, "\(label) \(arguments): \(sweep) / gzip \(gzip)")
+                    #expect(sweep.stdout == gzip.stdout, "\(label) \(arguments)")
+                    #expect(GzipKit.messages(sweep, program: "sweep") == GzipKit.messages(gzip, program: "gzip"), "\(label) \(arguments)")
+                }
+            }
+        }
+
+        /// --json cannot share standard output with compressed data (a usage error); on files it is
+        /// the only thing on standard output, and nothing is said on standard error.
+        @Test func jsonIsAloneOnStandardOutput() async throws {
+            let tree = try TempTree("gzip-json-alone")
+            try tree.file("a", "a\n")
+            for arguments in [["gzip", "--json"], ["gzip", "-c", "--json", "a"], ["gunzip", "--json", "-"]] as [[String]] {
+                let run = try await runSweepAsync(arguments.map { Arg($0) }, directory: tree.root)
+                #expect(run.status == .exited(64), "\(arguments): \(run)")
+                #expect(run.stdout.isEmpty && run.stderrText.contains("--json"), "\(arguments): \(run)")
+            }
+            let run = try await runSweepAsync(["gzip", "--json", "-k", "a"], directory: tree.root)
+            #expect(run.status == .exited(0) && run.stderr.isEmpty, "\(run)")
+            let lines = run.stdoutText.split(separator: "\n")
+            #expect(lines.count == 2 && lines.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil }, "\(run)")
+        }
     }
 }
 
-@Suite(.serialized, .timeLimit(.minutes(3)))
-struct GzipCLIFlagTests {
-    /// gzip's compression of `x\n`, made once: every .gz of the warnings fixture (their content
-    /// does not matter to the warnings).
-    static let smallMember: [UInt8] = (try? GzipFixtures.peer("gzip", ["-c"], input: utf8("x\n"))) ?? []
+extension EndToEndTests {
+    @Suite(.serialized, .timeLimit(.minutes(3 * testTimeScale)))
+    struct GzipCLIFlagTests {
+        /// gzip's compression of `x\n`, made once: every .gz of the warnings fixture (their content
+        /// does not matter to the warnings).
+        static let smallMember: [UInt8] = (try? GzipFixtures.peer("gzip", ["-c"], input: utf8("x\n"))) ?? []
 
-    /// One of everything gzip warns about or refuses, made the same way for sweep and for gzip.
-    static func warningsFixture(_ directory: [UInt8]) throws {
-        func path(_ name: String) -> [UInt8] { joinPath(directory, utf8(name)) }
-        try #require(!smallMember.isEmpty, "gzip -c failed")
-        try writeFile(path("e"), utf8("exists\n"))
-        try writeFile(path("e.gz"), smallMember)
-        try writeFile(path("x.gz"), smallMember)
-        try writeFile(path("a.tgz"), smallMember)
-        try writeFile(path("g"), utf8("linked\n"))
-        _ = withCPath(path("g")) { source in withCPath(path("g-link")) { link(source, $0) } }
-        _ = withCPath(path("p")) { mkfifo($0, 0o644) }
-        try writeFile(path("old"), utf8("from 1960\n"))
-        try GzipKit.touch("1960-01-01 00:00:00", path("old"))
-        try writeFile(path("u"), utf8("unknown suffix\n"))
-        try writeFile(path("t.gz"), smallMember + utf8("garbage"))
-    }
-
-    /// -q as gzip -q: warnings go unsaid with the same exit status (an unknown suffix is then no
-    /// warning at all), an existing output is still reported; -v and -q, the last one wins.
-    @Test(arguments: [
-        ["-kq", "e"], ["-k", "e"], ["-q", "x.gz"], ["x.gz"], ["-q", "a.tgz"], ["a.tgz"], ["-q", "p"], ["p"],
-        ["-q", "g"], ["g"], ["-dq", "u"], ["-d", "u"], ["-dkq", "t.gz"], ["-dk", "t.gz"], ["-kq", "old"], ["-k", "old"],
-        ["-qv", "x.gz"], ["-vq", "x.gz"], ["--quiet", "p"],
-    ] as [[String]])
-    func quietIsGzipsQuiet(_ arguments: [String]) async throws {
-        let twin = try GzipKit.Twin("gzip-quiet") { try Self.warningsFixture($0) }
-        let (sweep, gzip) = try await twin.runAsync(sweep: ["gzip"] + arguments.map { Arg($0) }, gzip: arguments.map { Arg($0) })
-        #expect(sweep.status == gzip.status, "\(arguments): \(sweep) / gzip \(gzip)")
-        #expect(GzipKit.messages(sweep, program: "sweep") == GzipKit.messages(gzip, program: "gzip"), "\(arguments)")
-        #expect(try GzipKit.names(twin.sweepDirectory) == GzipKit.names(twin.gzipDirectory), "\(arguments)")
-    }
-
-    /// Nothing is said on success unless -v asks for the summary, for gzip, gunzip and -t.
-    @Test func summaryOnlyWithVerbose() async throws {
-        let tree = try TempTree("gzip-verbose")
-        try tree.file("f", GzipFixtures.logText(10_000, seed: 54))
-        let quiet = try await runSweepAsync(["gzip", "-k", "f"], directory: tree.root)
-        #expect(quiet.status == .exited(0) && quiet.stderr.isEmpty, "\(quiet)")
-        for arguments in [["gzip", "-t", "-v", "f.gz"], ["gunzip", "-v", "-c", "f.gz"], ["gzip", "-q", "-v", "-f", "-k", "f"]] as [[String]] {
-            let run = try await runSweepAsync(arguments.map { Arg($0) }, directory: tree.root)
-            #expect(run.status == .exited(0), "\(arguments): \(run)")
-            let lines = run.stderrText.split(separator: "\n")
-            #expect(lines.count == 1 && GzipKit.isReport(String(lines[0].dropFirst("sweep: ".count))), "\(arguments): \(run)")
+        /// One of everything gzip warns about or refuses, made the same way for sweep and for gzip.
+        static func warningsFixture(_ directory: [UInt8]) throws {
+            func path(_ name: String) -> [UInt8] { joinPath(directory, utf8(name)) }
+            try #require(!smallMember.isEmpty, "gzip -c failed")
+            try writeFile(path("e"), utf8("exists\n"))
+            try writeFile(path("e.gz"), smallMember)
+            try writeFile(path("x.gz"), smallMember)
+            try writeFile(path("a.tgz"), smallMember)
+            try writeFile(path("g"), utf8("linked\n"))
+            _ = withCPath(path("g")) { source in withCPath(path("g-link")) { link(source, $0) } }
+            _ = withCPath(path("p")) { mkfifo($0, 0o644) }
+            try writeFile(path("old"), utf8("from 1960\n"))
+            try GzipKit.touch("1960-01-01 00:00:00", path("old"))
+            try writeFile(path("u"), utf8("unknown suffix\n"))
+            try writeFile(path("t.gz"), smallMember + utf8("garbage"))
         }
-        let silent = try await runSweepAsync(["gunzip", "-k", "-f", "f.gz"], directory: tree.root)
-        #expect(silent.status == .exited(0) && silent.stderr.isEmpty, "\(silent)")
-    }
 
-    /// -n stores neither name nor time, -N both (the default), the last of them wins: the header
-    /// as gzip writes it with the same flags, for a file and for -c.
-    @Test(arguments: [["-n"], ["-N"], [], ["-n", "-N"], ["-N", "-n"], ["--no-name"], ["-nc"]] as [[String]])
-    func nameAndTimeInTheHeaderFollowDashN(_ flags: [String]) async throws {
-        let twin = try GzipKit.Twin("gzip-n") { directory in
-            let file = joinPath(directory, utf8("named.txt"))
-            try writeFile(file, utf8("name and time\n"))
-            try GzipKit.touch("2022-02-03 04:05:06", file)
+        /// -q as gzip -q: warnings go unsaid with the same exit status (an unknown suffix is then no
+        /// warning at all), an existing output is still reported; -v and -q, the last one wins.
+        @Test(arguments: [
+            ["-kq", "e"], ["-k", "e"], ["-q", "x.gz"], ["x.gz"], ["-q", "a.tgz"], ["a.tgz"], ["-q", "p"], ["p"],
+            ["-q", "g"], ["g"], ["-dq", "u"], ["-d", "u"], ["-dkq", "t.gz"], ["-dk", "t.gz"], ["-kq", "old"], ["-k", "old"],
+            ["-qv", "x.gz"], ["-vq", "x.gz"], ["--quiet", "p"],
+        ] as [[String]])
+        func quietIsGzipsQuiet(_ arguments: [String]) async throws {
+            let twin = try GzipKit.Twin("gzip-quiet") { try Self.warningsFixture($0) }
+            let (sweep, gzip) = try await twin.runAsync(sweep: ["gzip"] + arguments.map { Arg($0) }, gzip: arguments.map { Arg($0) })
+            #expect(sweep.status == gzip.status, "\(arguments): \(sweep) / gzip \(gzip)")
+            #expect(GzipKit.messages(sweep, program: "sweep") == GzipKit.messages(gzip, program: "gzip"), "\(arguments)")
+            #expect(try GzipKit.names(twin.sweepDirectory) == GzipKit.names(twin.gzipDirectory), "\(arguments)")
         }
-        let toStdout = flags.contains("-nc")
-        let (sweep, gzip) = try await twin.runAsync(sweep: ["gzip", "-k"] + flags.map { Arg($0) } + ["named.txt"], gzip: ["-k"] + flags.map { Arg($0) } + ["named.txt"])
-        #expect(sweep.status == .exited(0) && gzip.status == .exited(0), "\(sweep)")
-        let ours = try #require(GzipFixtures.Header(toStdout ? sweep.stdout : try readFile(twin.s("named.txt.gz"))))
-        let theirs = try #require(GzipFixtures.Header(toStdout ? gzip.stdout : try readFile(twin.g("named.txt.gz"))))
-        #expect(ours.flags == theirs.flags && ours.name == theirs.name && ours.modificationTime == theirs.modificationTime,
-                "\(flags): \(ours) vs gzip \(theirs)")
-    }
 
-    /// -S/--suffix: FILE.SUF is written, and read back with -d -S, as gzip does; an empty suffix
-    /// is a usage error.
-    @Test(arguments: [["-S", ".z"], ["-S", "z"], ["--suffix", "_x"], ["--suffix=.Zip"]] as [[String]])
-    func suffixOptionIsGzips(_ flags: [String]) async throws {
-        let twin = try GzipKit.Twin("gzip-suffix") { directory in
-            try writeFile(joinPath(directory, utf8("a")), utf8("suffix test\n"))
+        /// Nothing is said on success unless -v asks for the summary, for gzip, gunzip and -t.
+        @Test func summaryOnlyWithVerbose() async throws {
+            let tree = try TempTree("gzip-verbose")
+            try tree.file("f", GzipFixtures.logText(10_000, seed: 54))
+            let quiet = try await runSweepAsync(["gzip", "-k", "f"], directory: tree.root)
+            #expect(quiet.status == .exited(0) && quiet.stderr.isEmpty, "\(quiet)")
+            for arguments in [["gzip", "-t", "-v", "f.gz"], ["gunzip", "-v", "-c", "f.gz"], ["gzip", "-q", "-v", "-f", "-k", "f"]] as [[String]] {
+                let run = try await runSweepAsync(arguments.map { Arg($0) }, directory: tree.root)
+                #expect(run.status == .exited(0), "\(arguments): \(run)")
+                let lines = run.stderrText.split(separator: "\n")
+                #expect(lines.count == 1 && GzipKit.isReport(String(lines[0].dropFirst("sweep: ".count))), "\(arguments): \(run)")
+            }
+            let silent = try await runSweepAsync(["gunzip", "-k", "-f", "f.gz"], directory: tree.root)
+            #expect(silent.status == .exited(0) && silent.stderr.isEmpty, "\(silent)")
         }
-        let flagArgs = flags.map { Arg($0) }
-        let (sweep, gzip) = try await twin.runAsync(sweep: ["gzip"] + flagArgs + ["a"], gzip: flagArgs + ["a"])
-        #expect(sweep.status == gzip.status && sweep.stderr.isEmpty, "\(flags): \(sweep)")
-        #expect(try GzipKit.names(twin.sweepDirectory) == GzipKit.names(twin.gzipDirectory), "\(flags)")
-        #expect(try GzipKit.names(twin.sweepDirectory) != ["a"])
-        let compressed = try GzipKit.names(twin.sweepDirectory)[0]
-        let (back, gzipBack) = try await twin.runAsync(sweep: ["gunzip"] + flagArgs + [Arg(compressed)], gzip: ["-d"] + flagArgs + [Arg(compressed)])
-        #expect(back.status == gzipBack.status && back.status == .exited(0), "\(flags): \(back)")
-        #expect(try GzipKit.names(twin.sweepDirectory) == ["a"])
-        #expect(try readFile(twin.s("a")) == utf8("suffix test\n"))
 
-        let empty = try await runSweepAsync(["gzip", "-S", "", "a"], directory: twin.sweepDirectory)
-        #expect(empty.status == .exited(64) && empty.stderrText.contains("invalid suffix ''"), "\(empty)")
-    }
-
-    /// -r is accepted (walking is implicit) and does what gzip -r does; -p N is pigz's -j N.
-    @Test(arguments: [["-r"], ["--recursive"], ["-p", "2"], ["-p2"], ["-r", "-p", "1"]] as [[String]])
-    func recursiveAndPigzThreadsAreAccepted(_ flags: [String]) async throws {
-        let twin = try GzipKit.Twin("gzip-r") { directory in
-            try makeDirectory(joinPath(directory, utf8("d")))
-            try makeDirectory(joinPath(directory, utf8("d/sub")))
-            try writeFile(joinPath(directory, utf8("d/one")), GzipFixtures.logText(1_500_000, seed: 55))
-            try writeFile(joinPath(directory, utf8("d/sub/two")), utf8("two\n"))
-            try writeFile(joinPath(directory, utf8("d/sub/done.gz")), try GzipFixtures.peer("gzip", ["-c"], input: utf8("done\n")))
+        /// -n stores neither name nor time, -N both (the default), the last of them wins: the header
+        /// as gzip writes it with the same flags, for a file and for -c.
+        @Test(arguments: [["-n"], ["-N"], [], ["-n", "-N"], ["-N", "-n"], ["--no-name"], ["-nc"]] as [[String]])
+        func nameAndTimeInTheHeaderFollowDashN(_ flags: [String]) async throws {
+            let twin = try GzipKit.Twin("gzip-n") { directory in
+                let file = joinPath(directory, utf8("named.txt"))
+                try writeFile(file, utf8("name and time\n"))
+                try GzipKit.touch("2022-02-03 04:05:06", file)
+            }
+            let toStdout = flags.contains("-nc")
+            let (sweep, gzip) = try await twin.runAsync(sweep: ["gzip", "-k"] + flags.map { Arg($0) } + ["named.txt"], gzip: ["-k"] + flags.map { Arg($0) } + ["named.txt"])
+            #expect(sweep.status == .exited(0) && gzip.status == .exited(0), "\(sweep)")
+            let ours = try #require(GzipFixtures.Header(toStdout ? sweep.stdout : try readFile(twin.s("named.txt.gz"))))
+            let theirs = try #require(GzipFixtures.Header(toStdout ? gzip.stdout : try readFile(twin.g("named.txt.gz"))))
+            #expect(ours.flags == theirs.flags && ours.name == theirs.name && ours.modificationTime == theirs.modificationTime,
+                    "\(flags): \(ours) vs gzip \(theirs)")
         }
-        let (sweep, gzip) = try await twin.runAsync(sweep: ["gzip"] + flags.map { Arg($0) } + ["d"], gzip: ["-r", "d"])
-        #expect(sweep.status == .exited(0) && gzip.status == .exited(0), "\(flags): \(sweep)")
-        #expect(sweep.stderr.isEmpty, "\(sweep)")
-        #expect(try GzipKit.names(twin.s("d")) == GzipKit.names(twin.g("d")))
-        #expect(try GzipKit.names(twin.s("d/sub")) == GzipKit.names(twin.g("d/sub")))
-        #expect(try GzipKit.gunzipped(twin.s("d/one.gz")) == GzipFixtures.logText(1_500_000, seed: 55))
+
+        /// -S/--suffix: FILE.SUF is written, and read back with -d -S, as gzip does; an empty suffix
+        /// is a usage error.
+        @Test(arguments: [["-S", ".z"], ["-S", "z"], ["--suffix", "_x"], ["--suffix=.Zip"]] as [[String]])
+        func suffixOptionIsGzips(_ flags: [String]) async throws {
+            let twin = try GzipKit.Twin("gzip-suffix") { directory in
+                try writeFile(joinPath(directory, utf8("a")), utf8("suffix test\n"))
+            }
+            let flagArgs = flags.map { Arg($0) }
+            let (sweep, gzip) = try await twin.runAsync(sweep: ["gzip"] + flagArgs + ["a"], gzip: flagArgs + ["a"])
+            #expect(sweep.status == gzip.status && sweep.stderr.isEmpty, "\(flags): \(sweep)")
+            #expect(try GzipKit.names(twin.sweepDirectory) == GzipKit.names(twin.gzipDirectory), "\(flags)")
+            #expect(try GzipKit.names(twin.sweepDirectory) != ["a"])
+            let compressed = try GzipKit.names(twin.sweepDirectory)[0]
+            let (back, gzipBack) = try await twin.runAsync(sweep: ["gunzip"] + flagArgs + [Arg(compressed)], gzip: ["-d"] + flagArgs + [Arg(compressed)])
+            #expect(back.status == gzipBack.status && back.status == .exited(0), "\(flags): \(back)")
+            #expect(try GzipKit.names(twin.sweepDirectory) == ["a"])
+            #expect(try readFile(twin.s("a")) == utf8("suffix test\n"))
+
+            let empty = try await runSweepAsync(["gzip", "-S", "", "a"], directory: twin.sweepDirectory)
+            #expect(empty.status == .exited(64) && empty.stderrText.contains("invalid suffix ''"), "\(empty)")
+        }
+
+        /// -r is accepted (walking is implicit) and does what gzip -r does; -p N is pigz's -j N.
+        @Test(arguments: [["-r"], ["--recursive"], ["-p", "2"], ["-p2"], ["-r", "-p", "1"]] as [[String]])
+        func recursiveAndPigzThreadsAreAccepted(_ flags: [String]) async throws {
+            let twin = try GzipKit.Twin("gzip-r") { directory in
+                try makeDirectory(joinPath(directory, utf8("d")))
+                try makeDirectory(joinPath(directory, utf8("d/sub")))
+                try writeFile(joinPath(directory, utf8("d/one")), GzipFixtures.logText(1_500_000, seed: 55))
+                try writeFile(joinPath(directory, utf8("d/sub/two")), utf8("two\n"))
+                try writeFile(joinPath(directory, utf8("d/sub/done.gz")), try GzipFixtures.peer("gzip", ["-c"], input: utf8("done\n")))
+            }
+            let (sweep, gzip) = try await twin.runAsync(sweep: ["gzip"] + flags.map { Arg($0) } + ["d"], gzip: ["-r", "d"])
+            #expect(sweep.status == .exited(0) && gzip.status == .exited(0), "\(flags): \(sweep)")
+            #expect(sweep.stderr.isEmpty, "\(sweep)")
+            #expect(try GzipKit.names(twin.s("d")) == GzipKit.names(twin.g("d")))
+            #expect(try GzipKit.names(twin.s("d/sub")) == GzipKit.names(twin.g("d/sub")))
+            #expect(try GzipKit.gunzipped(twin.s("d/one.gz")) == GzipFixtures.logText(1_500_000, seed: 55))
+        }
     }
 }
