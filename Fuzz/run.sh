@@ -15,10 +15,10 @@ mkdir -p "$build"
 sources_for() {
     local s=Sources/Sweep
     case $1 in
-        manifest) echo "Fuzz/ManifestParserFuzz.swift $s/Stages/Digest.swift $s/Stages/DigestAlgorithm.swift $s/Formats/ChecksumManifestParser.swift $s/Formats/ChecksumLineFormatter.swift" ;;
-        gzip) echo "Fuzz/GzipDecoderFuzz.swift $s/Stages/Compression/GzipDecoder.swift" ;;
+        manifest) echo "Fuzz/ManifestParserFuzz.swift $s/Stages/Digest.swift $s/Stages/DigestAlgorithm.swift $s/Manifest/ChecksumManifestParser.swift $s/Manifest/ManifestLine.swift $s/Manifest/ManifestEntry.swift $s/Manifest/ManifestStyle.swift $s/Manifest/ChecksumLineFormatter.swift" ;;
+        gzip) echo "Fuzz/GzipDecoderFuzz.swift $s/Stages/Compression/GzipDecoder.swift $s/Stages/Compression/GzipDecodingError.swift" ;;
         glob) echo "Fuzz/GlobFuzz.swift $s/Walk/Glob.swift" ;;
-        age) echo "Fuzz/AgeThresholdFuzz.swift $s/Walk/AgeThreshold.swift $s/Walk/FileTime.swift" ;;
+        age) echo "Fuzz/AgeThresholdFuzz.swift $s/Walk/AgeThreshold.swift $s/System/FileTime.swift" ;;
         *) echo "unknown target $1" >&2; exit 2 ;;
     esac
 }
