@@ -186,7 +186,7 @@ func makeLogs(in scratch: Scratch) throws -> [String] {
 
 // MARK: - Tests
 
-@Suite(.timeLimit(.minutes(1 * testTimeScale)))
+@Suite(.timeLimit(.minutes(5 * testTimeScale)))
 struct CustomStageTests {
     /// Tiny chunks, so that matches straddle chunk boundaries.
     static var options: PipelineOptions {

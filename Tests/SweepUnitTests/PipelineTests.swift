@@ -13,7 +13,7 @@ import Musl
 
 /// The pipeline: order, failures as results, bounded concurrency and reorder window, the async
 /// sequence interface, early exit and cancellation.
-@Suite(.timeLimit(.minutes(1 * testTimeScale)))
+@Suite(.timeLimit(.minutes(5 * testTimeScale)))
 struct PipelineTests {
     /// `count` files of pseudo-random sizes (mostly small, a few up to ~600 KB) in nested directories.
     static func makeFiles(in tree: TempTree, count: Int, seed: UInt64) throws -> Int64 {

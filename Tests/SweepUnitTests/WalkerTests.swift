@@ -12,7 +12,7 @@ import Musl
 
 /// The walker: per-directory byte order, what is listed and what is skipped, failures that do not
 /// stop the walk, filters, and the sources of roots. Expected orders are written out literally.
-@Suite(.timeLimit(.minutes(1 * testTimeScale)))
+@Suite(.timeLimit(.minutes(5 * testTimeScale)))
 struct WalkerTests {
     @Test func entriesComeInByteOrderPerDirectory() async throws {
         let tree = try TempTree("order")
