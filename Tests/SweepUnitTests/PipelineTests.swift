@@ -275,7 +275,7 @@ struct PipelineTests {
         #expect(seen == 3)
         // Whatever was in flight is finished or abandoned, and the walk stops well short of the end:
         // a consumer that left cannot have pulled more than the reorder window past what it took.
-        #expect(await eventually(atMost: 20) { probe.alive.current == 0 })
+        #expect(await eventually(atMost: 120) { probe.alive.current == 0 })
         let window = PipelineOptions.defaultWindow(concurrency: 2)
         #expect(probe.started.value <= 3 + window + 2, "started \(probe.started.value) of 300")
         #expect(probe.started.value < 300)
@@ -335,7 +335,7 @@ struct PipelineTests {
         }
         // Wait until the first chunk of `big` is being processed, then cancel and let it go on.
         // Generous: end-to-end suites that wait on child processes share the cooperative pool.
-        #expect(await eventually(atMost: 50) { probe.started.value >= 1 && stage.stalled.value })
+        #expect(await eventually(atMost: 120) { probe.started.value >= 1 && stage.stalled.value })
         task.cancel()
         release.withLock { $0 = true }
         await #expect(throws: CancellationError.self) { try await task.value }
@@ -460,7 +460,7 @@ final class BarrierStage: Stage, Sendable {
     func makeProcessor(for file: FileEntry) -> ProbeStage.Processor {
         probe.start()
         if probe.started.value <= parties {
-            if blockUntil(atMost: 20, { probe.alive.peak >= parties }) { met.withLock { $0 += 1 } }
+            if blockUntil(atMost: 120, { probe.alive.peak >= parties }) { met.withLock { $0 += 1 } }
         }
         return ProbeStage.Processor(probe: probe, name: baseName(file))
     }
@@ -481,7 +481,7 @@ final class HeadOfLineStage: Stage, Sendable {
     func makeProcessor(for file: FileEntry) -> ProbeStage.Processor {
         let name = baseName(file)
         if name == "f00" {
-            let reached = blockUntil(atMost: 20) { othersStarted.value >= window - 1 }
+            let reached = blockUntil(atMost: 120) { othersStarted.value >= window - 1 }
             reachedWindow.withLock { $0 = reached }
             // A pool that ignored the window would start a further file now; give it the chance.
             _ = blockUntil(atMost: 0.3) { othersStarted.value > window - 1 }
@@ -523,7 +523,7 @@ final class StallStage: Stage, Sendable {
             chunks += 1
             if name == "big" && chunks == 1 {
                 stage.stalled.withLock { $0 = true }
-                _ = blockUntil(atMost: 20) { stage.release.value }
+                _ = blockUntil(atMost: 120) { stage.release.value }
             }
         }
         func finish() -> Int {
