@@ -45,16 +45,18 @@ package final class DirectoryHandle: Sendable {
 
     /// Opens the directory that holds `path`'s last component, and returns it with that component:
     /// the way to act on a file named on the command line through a held directory.
-    ///
-    /// `a/b/c` → (`a/b`, `c`); `c` → (`.`, `c`); `/c` → (`/`, `c`).
     package static func openParent(of path: FilePath) throws(Errno) -> (DirectoryHandle, FileName) {
-        var bytes = path.bytes
+        let (parent, name) = splitParent(path.bytes)
+        return (try open(path: FilePath(bytes: parent)), name)
+    }
+
+    /// A path's parent directory and last component, trailing slashes ignored:
+    /// `a/b/c` → (`a/b`, `c`); `c` → (`.`, `c`); `/c` → (`/`, `c`).
+    package static func splitParent(_ path: [UInt8]) -> (parent: [UInt8], name: FileName) {
+        var bytes = path
         while bytes.count > 1 && bytes.last == UInt8(ascii: "/") { bytes.removeLast() }
-        guard let slash = bytes.lastIndex(of: UInt8(ascii: "/")) else {
-            return (try open(path: "."), FileName(bytes))
-        }
-        let parent = slash == 0 ? [UInt8(ascii: "/")] : Array(bytes[..<slash])
-        return (try open(path: FilePath(bytes: parent)), FileName(bytes[(slash + 1)...]))
+        guard let slash = bytes.lastIndex(of: UInt8(ascii: "/")) else { return ([UInt8(ascii: ".")], FileName(bytes)) }
+        return (slash == 0 ? [UInt8(ascii: "/")] : Array(bytes[..<slash]), FileName(bytes[(slash + 1)...]))
     }
 
     /// Opens `path` by `openat` from directory to directory, so that no call sees more than one

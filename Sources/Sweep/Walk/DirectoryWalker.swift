@@ -114,11 +114,7 @@ package struct DirectoryWalker: IteratorProtocol {
 
     /// The directory holding a root file, opened by its path (as the user named it), and the name in it.
     private mutating func rootLocation(_ bytes: [UInt8]) throws(Errno) -> FileLocation {
-        var trimmed = bytes
-        while trimmed.count > 1 && trimmed.last == UInt8(ascii: "/") { trimmed.removeLast() }
-        let slash = trimmed.lastIndex(of: UInt8(ascii: "/"))
-        let parent = slash.map { $0 == 0 ? [UInt8(ascii: "/")] : Array(trimmed[..<$0]) } ?? [UInt8(ascii: ".")]
-        let name = FileName(slash.map { trimmed[($0 + 1)...] } ?? trimmed[...])
+        let (parent, name) = DirectoryHandle.splitParent(bytes)
         if let last = lastRootParent, last.path == parent {
             return FileLocation(directory: last.handle, name: name)
         }
