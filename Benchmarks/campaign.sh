@@ -50,7 +50,10 @@ SWEEP=$(cd "$(dirname "$SWEEP")" 2>/dev/null && pwd)/$(basename "$SWEEP")
 for tool in python3 sha256sum gzip find sort xargs; do
     command -v "$tool" >/dev/null || { echo "campaign: $tool is needed" >&2; exit 2; }
 done
-py() { python3 "$here/campaign.py" "$@"; }
+# The interpreter itself, not a version manager's shim: pyenv's costs a bash start-up per call,
+# and the campaign calls python several times a run.
+python=$(python3 -c 'import sys; print(sys.executable)')
+py() { "$python" "$here/campaign.py" "$@"; }
 
 work=$(mktemp -d /tmp/sweep-campaign-XXXXXX)
 mounted=""
@@ -206,7 +209,7 @@ while [ "$count" -lt "$runs" ]; do
         gzip-mutate)
             cp -a "$work/pristine" "$tree"
             rm -f "$work/journal" "$work/stop"
-            python3 "$here/campaign.py" mutate "$tree" "$work/journal" "$RANDOM" "$(( gzip_ms * 2 / 1000 + 1 ))" "$work/stop" &
+            "$python" "$here/campaign.py" mutate "$tree" "$work/journal" "$RANDOM" "$(( gzip_ms * 2 / 1000 + 1 ))" "$work/stop" &
             mutator=$!
             random_sleep $(( gzip_ms / 3 ))
             run_sweep 0 - gzip --no-progress -j "$jobs" "$tree"
