@@ -173,7 +173,14 @@ run_sweep() {
     fi
 }
 
+started=$(now_ms)
+next_report=500
 while [ "$count" -lt "$runs" ]; do
+    # A long campaign says where it is every 500 runs.
+    if [ "$count" -ge "$next_report" ]; then
+        next_report=$(( next_report + 500 ))
+        echo "campaign: $count of $runs runs, $violations violations, $(( ($(now_ms) - started) / 1000 )) s"
+    fi
     scenario=${scenarios[$(( RANDOM % ${#scenarios[@]} ))]}
     jobs=$(( 1 << (RANDOM % 3) ))
     tree=$work/tree
