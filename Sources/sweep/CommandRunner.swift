@@ -129,8 +129,7 @@ struct CommandRunner<S: Stage>: Sendable {
         // back in the buffer meanwhile.
         let outputIsTerminal = progress != nil && isatty(descriptor) == 1
         func say(_ message: () -> Void) {
-            progress?.clear()
-            message()
+            if let progress { progress.clear(while: message) } else { message() }
         }
         func deliver(_ result: FileResult<S.Output>) throws {
             if json { try output.append { result.jsonValue(stageName: stageName).appendLine(to: &$0) } }
@@ -155,8 +154,7 @@ struct CommandRunner<S: Stage>: Sendable {
                 if !quiet { say { Console.message(path: result.path, reason.description) } }
             }
             if outputIsTerminal {
-                progress?.clear()
-                try output.flush()
+                try progress?.clear { try output.flush() }
             }
         }
 

@@ -14,7 +14,7 @@ import Darwin
 ///
 /// Drawn by ``tick()`` from a timer, so that it moves while one large file is read and no result
 /// arrives; at most as often as the timer fires, and only when its text changed, so it does not
-/// flicker. ``clear()`` erases it before another message is written to the terminal (the next tick
+/// flicker. ``clear(while:)`` erases it while another message is written to the terminal (the next tick
 /// draws it again) and ``finish()`` at the end. It never says 100% before the run is over.
 ///
 /// ```swift
@@ -50,18 +50,21 @@ package final class ProgressLine: Sendable {
         }
     }
 
-    /// Erases the line, so that a message can be written on a clean one.
-    package func clear() {
-        shown.withLock { shown in
-            guard !shown.isEmpty else { return }
-            draw("\r\u{1B}[K")
-            shown = ""
+    /// Erases the line and runs `body` (which writes a message to the terminal) before any tick
+    /// can draw it again: the message starts on a clean line, whatever thread ticks.
+    package func clear<Result>(while body: () throws -> Result) rethrows -> Result {
+        try shown.withLock { shown in
+            if !shown.isEmpty {
+                draw("\r\u{1B}[K")
+                shown = ""
+            }
+            return try body()
         }
     }
 
     /// Erases the line for good: the run is over.
     package func finish() {
-        clear()
+        clear {}
     }
 
     /// Redraws every `interval` until the task is cancelled, then erases the line. The first
