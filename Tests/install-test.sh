@@ -7,7 +7,7 @@
 # 1. `scripts/install.sh PREFIX` (what `make install PREFIX=…` runs) into a temporary prefix;
 # 2. the binary needs no Swift runtime: `ldd` lists no libswift*, Foundation, dispatch or ICU
 #    library, it runs with an empty environment, and it runs in a chroot holding nothing but
-#    itself, the C libraries `ldd` lists and the fixtures, where its output is coreutils' (the
+#    itself, the C libraries `ldd` lists, /proc and the fixtures, where its output is coreutils' (the
 #    manifest fixtures/logs.sha256sums, which sha256sum wrote) and `sweep check` verifies it;
 # 3. `PREFIX/bin/sweep --version`, `man sweep` from the prefix, and the completions: bash's
 #    loads and completes the subcommands, zsh's and fish's parse (with those shells, if present).
@@ -44,12 +44,18 @@ if [ "$(id -u)" -eq 0 ] && command -v chroot >/dev/null; then
     root=$work/root
     install -D -m 755 "$sweep" "$root/bin/sweep"
     for library in $(grep -o '/[^ ]*' <<<"$libraries"); do
-        install -D -m 644 "$library" "$root$library"
+        install -D -m 755 "$library" "$root$library"   # the loader must be executable
     done
     cp -a fixtures/logs fixtures/logs.sha256sums "$root/"
+    # /proc, as every Linux system has it (the runtime linked into the binary reads it at start:
+    # without it even --version dies of SIGILL, as a debootstrap chroot without /proc would see).
+    contents="$(find "$root" -type f | wc -l) files, $(du -sh "$root" | cut -f1)"
+    mkdir -p "$root/proc"
+    mount -t proc proc "$root/proc" || fail "cannot mount /proc in the chroot"
+    trap 'umount "$root/proc" 2>/dev/null; rm -rf "$work"' EXIT
     [ "$(chroot "$root" /bin/sweep sum logs)" = "$expected" ] || fail "sweep sum in the chroot differs"
     chroot "$root" /bin/sweep check --quiet logs.sha256sums || fail "sweep check in the chroot failed"
-    pass "chroot of $(find "$root" -type f | wc -l) files ($(du -sh "$root" | cut -f1)): sum and check as coreutils"
+    pass "chroot of $contents and /proc: sum and check as coreutils"
 else
     echo "install-test: skipped the chroot (needs root and chroot)"
 fi
