@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <malloc.h>
 #include <stdio.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -24,4 +25,10 @@ long sweep_file_system_type(int descriptor) {
 
 void sweep_set_mmap_threshold(int bytes) {
     mallopt(M_MMAP_THRESHOLD, bytes);
+}
+
+int sweep_terminal_columns(int descriptor) {
+    struct winsize size;
+    if (ioctl(descriptor, TIOCGWINSZ, &size) != 0) return 0;
+    return (int)size.ws_col;
 }

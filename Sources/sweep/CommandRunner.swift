@@ -70,8 +70,46 @@ struct CommandRunner<S: Stage>: Sendable {
             if fstat(output, &info) == 0, FileStatus(info).isRegularFile { skipping.insert(FileStatus(info).identity) }
         }
 
-        let walker = common.walker(paths: paths, skipping: skipping, adjust: adjustWalk)
-        let pipeline = Pipeline(stage: stage, options: pipelineOptions ?? common.pipelineOptions())
+        // The progress line: counters the readers update chunk by chunk, drawn by a timer task so
+        // that it moves while one large file is read.
+        let counters = ReadProgress()
+        let progress = ProgressLine(progress: counters, enabled: common.progress)
+        let adjustWalk = self.adjustWalk
+        let adjust: @Sendable (WalkOptions) -> WalkOptions = { [progressing = progress != nil] options in
+            var options = adjustWalk(options)
+            // Sizes while walking, for the total the percentage and time left are reckoned from.
+            if progressing { options.statFiles = true }
+            return options
+        }
+        let walker = common.walker(paths: paths, skipping: skipping, adjust: adjust)
+        var options = pipelineOptions ?? common.pipelineOptions()
+        if progress != nil { options.progress = counters }
+        let pipeline = Pipeline(stage: stage, options: options)
+        let ticker = progress.map { line in Task { await line.run() } }
+        // The streamed walk ends only when the pipeline asks for more than there is, near the end
+        // of the run: a walk of its own sizes the roots ahead of it, for a percentage from the
+        // start. Always when the roots are only files (a stat each); over directories only when
+        // the line was asked for by name (it costs a second walk). Never over standard input or a
+        // list read from it, which cannot be read twice.
+        let sizeable = progress != nil && common.selection.filesFrom == nil && !paths.contains("-") && !paths.isEmpty
+        let preWalk: Task<Void, Never>? =
+            sizeable && (common.progress == true || Self.noneIsADirectory(paths))
+            ? Task.detached(priority: .utility) { [common, paths, skipping] in
+                var files = 0
+                var bytes: Int64 = 0
+                for await event in common.walker(paths: paths, skipping: skipping, adjust: adjust).events() {
+                    if Task.isCancelled { return }
+                    if case .file(let entry) = event { files += 1; bytes += entry.status?.size ?? 0 }
+                }
+                counters.preWalkFinished(files: files, bytes: bytes)
+            }
+            : nil
+        /// Ends the progress line before anything final is written: the timer stops, the line is erased.
+        func endProgress() async {
+            preWalk?.cancel()
+            ticker?.cancel()
+            await ticker?.value
+        }
         let quiet = self.quiet
         let stream = self.stream
         let standardInputName = self.standardInputName
@@ -80,40 +118,54 @@ struct CommandRunner<S: Stage>: Sendable {
             return standardInputName
         }
         var output = OutputBuffer(descriptor: descriptor)
-        var progress = ProgressLine(enabled: common.progress)
         let json = common.json
         let stageName = stage.name
         let started = FileTime.now
         var worst: FailureSeverity?
         let warnsOfNamedSpecialFiles = self.warnsOfNamedSpecialFiles
 
+        // What goes to the terminal the progress line is on is written on a clean line (the next
+        // tick draws the progress line again below it); results meant for a terminal are not held
+        // back in the buffer meanwhile.
+        let outputIsTerminal = progress != nil && isatty(descriptor) == 1
+        func say(_ message: () -> Void) {
+            if let progress { progress.clear(while: message) } else { message() }
+        }
+        func deliver(_ result: FileResult<S.Output>) throws {
+            if json { try output.append { result.jsonValue(stageName: stageName).appendLine(to: &$0) } }
+            switch result.outcome {
+            case .processed(let value):
+                if !json, let render { try output.append { render(value, result, &$0) } }
+                if let text = warning(value) {
+                    if !quiet { say { Console.message(path: named(result.path), text) } }
+                    worst = max(worst ?? .warning, .warning)
+                }
+                if !quiet, let text = notice(value) { say { Console.message(path: named(result.path), text) } }
+            case .failed(var error):
+                if error.path == "-" { error.path = named(error.path) }
+                guard let severity = Self.severity(of: error, quiet: quiet) else { break }
+                if !quiet || severity == .error || Self.isSaidEvenWhenQuiet(error) { say { Console.error(error) } }
+                worst = max(worst ?? severity, severity)
+                if stream?.failure != nil { throw StreamFailed() }
+            case .skipped(.namedSpecialFile) where warnsOfNamedSpecialFiles:
+                if !quiet { say { Console.error(FileError(path: result.path, reason: .cause(GzipRefusal.notARegularFile))) } }
+                worst = max(worst ?? .warning, .warning)
+            case .skipped(let reason):
+                if !quiet { say { Console.message(path: result.path, reason.description) } }
+            }
+            if outputIsTerminal {
+                try progress?.clear { try output.flush() }
+            }
+        }
+
         let summary: RunSummary
         do {
-            summary = try await pipeline.run(walker.events()) { result in
-                if json { try output.append { result.jsonValue(stageName: stageName).appendLine(to: &$0) } }
-                switch result.outcome {
-                case .processed(let value):
-                    if !json, let render { try output.append { render(value, result, &$0) } }
-                    if let text = warning(value) {
-                        if !quiet { Console.message(path: named(result.path), text) }
-                        worst = max(worst ?? .warning, .warning)
-                    }
-                    if !quiet, let text = notice(value) { Console.message(path: named(result.path), text) }
-                case .failed(var error):
-                    if error.path == "-" { error.path = named(error.path) }
-                    guard let severity = Self.severity(of: error, quiet: quiet) else { break }
-                    if !quiet || severity == .error || Self.isSaidEvenWhenQuiet(error) { Console.error(error) }
-                    worst = max(worst ?? severity, severity)
-                    if stream?.failure != nil { throw StreamFailed() }
-                case .skipped(.namedSpecialFile) where warnsOfNamedSpecialFiles:
-                    if !quiet { Console.error(FileError(path: result.path, reason: .cause(GzipRefusal.notARegularFile))) }
-                    worst = max(worst ?? .warning, .warning)
-                case .skipped(let reason):
-                    if !quiet { Console.message(path: result.path, reason.description) }
-                }
-                progress?.advance(bytes: result.bytesRead)
+            if progress != nil {
+                summary = try await pipeline.run(counters.counting(walker.events())) { try deliver($0) }
+            } else {
+                summary = try await pipeline.run(walker.events()) { try deliver($0) }
             }
-            progress?.finish()
+            await endProgress()
             let seconds = FileTime.now.seconds(since: started)
             report(summary, seconds)
             if json {
@@ -124,26 +176,39 @@ struct CommandRunner<S: Stage>: Sendable {
             try output.flush()
             try destination?.commit(replacing: true)
         } catch let error as WriteError {
-            progress?.finish()
+            await endProgress()
             destination?.discard()
             let name = outputFile.map { RawArguments.shared.path($0) } ?? "standard output"
             Console.error(FileError(path: name, reason: .system(error.errno)))
             return 1
         } catch is StreamFailed {
             // Already reported with the file it cut short.
-            progress?.finish()
+            await endProgress()
             destination?.discard()
             return 1
         } catch let error as FileError {
-            progress?.finish()
+            await endProgress()
             destination?.discard()
             Console.error(error)
             return 1
+        } catch {
+            // Interrupted: the line is erased before the run ends.
+            await endProgress()
+            throw error
         }
         switch worst {
         case .error: return 1
         case .warning: return 2
         case .notice, nil: return 0
+        }
+    }
+
+    /// Whether none of `paths` is a directory (or a link to one): sizing them is a stat each.
+    private static func noneIsADirectory(_ paths: [String]) -> Bool {
+        paths.allSatisfy { argument in
+            var info = stat()
+            let found = RawArguments.shared.path(argument).withPlatformString { stat($0, &info) } == 0
+            return !found || !FileStatus(info).isDirectory
         }
     }
 

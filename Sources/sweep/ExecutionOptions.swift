@@ -27,6 +27,12 @@ struct ExecutionOptions: ParsableArguments {
         var options = PipelineOptions()
         options.concurrency = jobs
         options.io = io
+        options.threadShortfall = { requested, started in
+            Console.message(
+                started == 0
+                    ? "could not start any of \(requested) reading threads (a process or thread limit); reading on the main threads"
+                    : "could start only \(started) of \(requested) reading threads (a process or thread limit); continuing with \(started)")
+        }
         return options
     }
 }

@@ -54,6 +54,41 @@ extension EndToEndTests {
             }
         }
 
+        /// Whether this run can become user nobody: RLIMIT_NPROC binds only an unprivileged user
+        /// (root ignores it), and nobody must be able to run the binary.
+        static let canDropPrivileges: Bool = {
+            guard runningAsRoot else { return false }
+            let probe = try? runProcess("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", Arg(sweepExecutable), "--version"])
+            return probe?.status == .exited(0)
+        }()
+
+        /// A process limit (`ulimit -u`, a container's pid limit) that refuses most of `-j 64`'s
+        /// reading threads: sweep says how many it got and goes on with them (exit 0, sha256sum's
+        /// output), where it once died of a precondition failure. Then no thread at all to spare.
+        @Test(.enabled(if: canDropPrivileges, "needs root, setpriv and prlimit: RLIMIT_NPROC binds only an unprivileged user"))
+        func refusedThreadsDegradeToFewerWithAMessage() async throws {
+            let tree = try TempTree("nproc")
+            try tree.openToEveryone()
+            var names: [Arg] = []
+            for index in 0..<300 {
+                _ = try tree.file("f\(index)", "content \(index)\n")
+                names.append("f\(index)")
+            }
+            let expected = try await runProcessAsync("sha256sum", names, directory: tree.root)
+            // prlimit sets the limit and runs setpriv, which becomes nobody (whose threads count
+            // against it) and runs sweep; the files are named so that the order is sha256sum's.
+            for limit in [16, 10] {
+                let output = try await runProcessAsync(
+                    "prlimit", ["--nproc=\(limit)", "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                                Arg(sweepExecutable), "sum", "-j", "64"] + names,
+                    directory: tree.root)
+                #expect(output.status == .exited(0), "limit \(limit): \(output)")
+                #expect(output.stdout == expected.stdout, "limit \(limit): \(output)")
+                #expect(output.stderrText.hasPrefix("sweep: could "), "limit \(limit): \(output)")
+                #expect(output.stderrText.contains("of 64 reading threads (a process or thread limit)"), "limit \(limit): \(output)")
+            }
+        }
+
         @Test func nameOf255BytesAndPathBeyondPathMax() throws {
             let tree = try TempTree("long")
             let longName = [UInt8](repeating: UInt8(ascii: "n"), count: 255)

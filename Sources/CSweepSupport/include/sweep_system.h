@@ -16,4 +16,8 @@ long sweep_file_system_type(int descriptor);
 /// when freed; setting it also stops glibc from raising the threshold on its own.
 void sweep_set_mmap_threshold(int bytes);
 
+/// The width in columns of the terminal on `descriptor` (ioctl TIOCGWINSZ, variadic in C and so
+/// not callable from Swift), or 0 when it is not a terminal or does not say.
+int sweep_terminal_columns(int descriptor);
+
 #endif

@@ -33,6 +33,9 @@ package struct PositionalFileReader: FileReader {
 
     package func shutdown() { pool.shutdown() }
 
+    /// How many reading threads the system let the pool start (0: reads run on the caller).
+    package var startedThreads: Int { pool.startedThreads }
+
     /// The whole read on the calling thread; used by the pool's threads.
     package static func readBlocking<State, Output: Sendable>(
         _ entry: FileEntry,

@@ -40,6 +40,14 @@ package struct ReaderSelection: Sendable {
         }
     }
 
+    /// How many dedicated reading threads run, for a reader that has them (`nil` for DispatchIO).
+    package var startedThreads: Int? {
+        switch reader {
+        case .pread(let reader): reader.startedThreads
+        case .dispatch: nil
+        }
+    }
+
     package func shutdown() {
         switch reader {
         case .pread(let reader): reader.shutdown()

@@ -83,6 +83,7 @@ public struct Pipeline<S: Stage>: Sendable {
         let stageName = stage.name
         let consumer = makeConsumer()
         let batchBytes = options.batchBytes
+        let progress = options.progress
         try await ReadScheduler(options: options).run(
             events, isolation: isolation,
             immediate: { event -> FileResult<S.Output>? in
@@ -107,6 +108,7 @@ public struct Pipeline<S: Stage>: Sendable {
             },
             deliver: { result in
                 summary.record(result, stageName: stageName)
+                progress?.fileDone()
                 try await body(result)
             })
         return summary
@@ -140,9 +142,23 @@ public struct Pipeline<S: Stage>: Sendable {
 
     package func makeConsumer() -> ChunkConsumer<S.Processor, S.Output> {
         let stage = self.stage
+        // Counted chunk by chunk, so that a large file shows on a progress line while it is read.
+        guard let progress = options.progress else {
+            return ChunkConsumer(
+                start: { try stage.makeProcessor(for: $0) },
+                consume: { try $0.update($1) },
+                finish: { try $0.finish() },
+                abandon: { $0.abandon() })
+        }
         return ChunkConsumer(
-            start: { try stage.makeProcessor(for: $0) },
-            consume: { try $0.update($1) },
+            start: { entry in
+                progress.started(entry.path)
+                return try stage.makeProcessor(for: entry)
+            },
+            consume: { processor, chunk in
+                progress.read(chunk.count)
+                try processor.update(chunk)
+            },
             finish: { try $0.finish() },
             abandon: { $0.abandon() })
     }

@@ -21,6 +21,11 @@ public struct PipelineOptions: Sendable {
     /// 64 files), so that a tree of tiny files is not dominated by thread hand-offs. A batch waits
     /// for the input to fill it: set 0 to hand over every file alone, for the lowest latency.
     public var batchBytes: Int = 256 * 1024
+    /// Counters the readers update chunk by chunk and the pipeline file by file, for a live display.
+    package var progress: ReadProgress?
+    /// Told when the system started fewer reading threads than ``concurrency`` asks for (a
+    /// process or thread limit): the run goes on with those it got, and the caller may say so.
+    package var threadShortfall: (@Sendable (_ requested: Int, _ started: Int) -> Void)?
 
     /// The defaults: one file per processor, input order, backend chosen by measurement.
     public init() {}

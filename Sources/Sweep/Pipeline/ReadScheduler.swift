@@ -22,6 +22,9 @@ package struct ReadScheduler: Sendable {
     ) async throws where Items.Element: Sendable, Items.Failure == Never {
         let reader = ReaderSelection(backend: options.io, concurrency: options.concurrency, chunkSize: options.chunkSize)
         defer { reader.shutdown() }
+        if let started = reader.startedThreads, started < options.concurrency {
+            options.threadShortfall?(options.concurrency, started)
+        }
         let cancelled = CancellationFlag()
         var pool = OrderedWorkPool(
             concurrency: options.concurrency, window: options.effectiveReorderWindow,

@@ -37,6 +37,12 @@ package enum SystemInfo {
         sweep_set_mmap_threshold(1 << 20)
     }
 
+    /// The width of the terminal on `descriptor`, or nil when it is not one (or does not say).
+    package static func terminalColumns(_ descriptor: CInt) -> Int? {
+        let columns = Int(sweep_terminal_columns(descriptor))
+        return columns > 0 ? columns : nil
+    }
+
     /// Whether the open file lives on a pseudo file system (procfs, sysfs, debugfs…) whose files
     /// report a size of 0 or 4096 whatever they hold: those are read to their end instead.
     package static func isPseudoFileSystem(_ descriptor: CInt) -> Bool {
