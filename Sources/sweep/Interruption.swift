@@ -9,6 +9,12 @@ import Musl
 /// Ctrl-C (SIGINT) and SIGTERM as structured cancellation: the work runs beside a task that waits for
 /// a signal; the first signal cancels the work, which stops taking files and abandons those in flight
 /// (removing partial output), then the process exits 130 as shells expect.
+///
+/// A watchdog bounds it: the signal handler also arms a one-second alarm whose handler calls
+/// `_exit(130)`. Cancellation needs threads (a dispatch source, the cooperative pool); under a
+/// process limit that refuses them, or with a reader stuck in the kernel, it could never finish.
+/// Ending that way is what `kill -9` does, which the durability rules already make safe: no
+/// original is removed before its replacement is durable, and outputs in progress are unnamed.
 enum Interruption {
     struct Interrupted: Error {}
 
@@ -48,11 +54,18 @@ enum Interruption {
             while read(pipe.read, &number, 1) == 1 { continuation.yield(CInt(number)) }
         }
         source.resume()
+        var watchdog = sigaction()
+        watchdog.__sigaction_handler.sa_handler = { _ in _exit(130) }
+        sigemptyset(&watchdog.sa_mask)
+        sigaction(SIGALRM, &watchdog, nil)
         for number in [SIGINT, SIGTERM] {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { number in
                 var byte = UInt8(truncatingIfNeeded: number)
                 _ = write(signalPipe.write, &byte, 1)
+                // The first signal arms the watchdog; later ones leave its deadline where it is.
+                let left = alarm(0)
+                alarm(left == 0 ? 1 : left)
             }
             sigemptyset(&action.sa_mask)
             action.sa_flags = SA_RESTART

@@ -89,6 +89,32 @@ extension EndToEndTests {
             }
         }
 
+        /// With so few threads to spare that neither the readers nor the runtime's own can start
+        /// (`--nproc=3`, `--nproc=2`), sweep may stall; SIGTERM still ends it (status 130): the
+        /// handler arms a one-second watchdog that needs no thread to act.
+        @Test(.enabled(if: canDropPrivileges, "needs root, setpriv and prlimit: RLIMIT_NPROC binds only an unprivileged user"))
+        func sigtermEndsARunStarvedOfThreads() async throws {
+            let tree = try TempTree("nproc-term")
+            try tree.openToEveryone()
+            var names: [Arg] = []
+            for index in 0..<300 {
+                _ = try tree.file("f\(index)", "content \(index)\n")
+                names.append("f\(index)")
+            }
+            for limit in [3, 2] {
+                let child = try spawnProcess(
+                    "/usr/bin/prlimit", ["--nproc=\(limit)", "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                                         Arg(sweepExecutable), "sum", "-j", "64"] + names,
+                    directory: tree.root)
+                try await Task.sleep(for: .seconds(1))
+                child.signal(SIGTERM)
+                let output = try await awaitOffPool { child.wait(atMost: 10 * Double(testTimeScale)) }
+                let ended = try #require(output, "limit \(limit): still running 10 s after SIGTERM")
+                // Finished before the signal (0) or ended by it (130); never killed, never crashed.
+                #expect(ended.status == .exited(130) || ended.status == .exited(0), "limit \(limit): \(ended)")
+            }
+        }
+
         @Test func nameOf255BytesAndPathBeyondPathMax() throws {
             let tree = try TempTree("long")
             let longName = [UInt8](repeating: UInt8(ascii: "n"), count: 255)
