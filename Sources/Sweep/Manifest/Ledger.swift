@@ -58,7 +58,7 @@ package final class Ledger {
         // WAL mode loses nothing to a killed process, only (at worst) the last commits to a power cut.
         try connection.execute("PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
         try connection.execute("BEGIN IMMEDIATE")
-        do {
+        do throws(LedgerError) {
             let tables = try connection.prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
             var names: Set<String> = []
             while try tables.step() { if let name = tables.text(0) { names.insert(name) } }

@@ -81,7 +81,7 @@ package struct ManifestAuditor: Sendable {
         }
 
         try trusted?.begin()
-        do {
+        do throws(any Error) {
             try await ReadScheduler(options: options).run(
                 makeWalker(roots, skipping).events(), isolation: isolation,
                 immediate: { event -> Item? in
@@ -102,7 +102,7 @@ package struct ManifestAuditor: Sendable {
                     }
                     let consumer = Pipeline(stage: DigestStage(algorithm)).makeConsumer()
                     let reads = await reader.read(entries.map { ReadRequest($0, into: consumer) }, isCancelled: { cancelled.isSet })
-                    return zip(entries, reads).map { entry, read in
+                    return zip(entries, reads).map { entry, read -> WorkOutcome<Item> in
                         switch read {
                         case nil: .retryAlone
                         case .success(let read)?: .done(.hashed(read.entry.detached, read.output))
@@ -110,7 +110,7 @@ package struct ManifestAuditor: Sendable {
                         }
                     }
                 },
-                deliver: { item in
+                deliver: { (item: Item) in
                     switch item {
                     case .skipped:
                         return

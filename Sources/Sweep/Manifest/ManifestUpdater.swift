@@ -141,7 +141,7 @@ package struct ManifestUpdater: Sendable {
         var lookupFailure: LedgerError?
         var line: [UInt8] = []
 
-        do {
+        do throws(any Error) {
             try ledger.begin()
             try await ReadScheduler(options: options).run(
                 makeWalker(roots, skipping).events(), isolation: isolation,
@@ -151,7 +151,7 @@ package struct ManifestUpdater: Sendable {
                     case .skipped(let path, let reason): return .skipped(path, reason)
                     case .file(let entry):
                         guard trusted, lookupFailure == nil, let status = entry.status else { return nil }
-                        do {
+                        do throws(LedgerError) {
                             guard let record = try ledger.record(for: entry.path.bytes), record.digest.algorithm == algorithm,
                                   record.matches(status) else { return nil }
                             return .unchanged(record)
@@ -172,7 +172,7 @@ package struct ManifestUpdater: Sendable {
                     }
                     let consumer = Pipeline(stage: DigestStage(algorithm)).makeConsumer()
                     let reads = await reader.read(entries.map { ReadRequest($0, into: consumer) }, isCancelled: { cancelled.isSet })
-                    return zip(entries, reads).map { entry, read in
+                    return zip(entries, reads).map { entry, read -> WorkOutcome<Item> in
                         switch read {
                         case nil: .retryAlone
                         case .success(let read)?: .done(.hashed(read.entry.detached, read.output, bytes: read.bytesRead))
@@ -180,7 +180,7 @@ package struct ManifestUpdater: Sendable {
                         }
                     }
                 },
-                deliver: { item in
+                deliver: { (item: Item) in
                     if let lookupFailure { throw lookupFailure }
                     let event: Event
                     switch item {

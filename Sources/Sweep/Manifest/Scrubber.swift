@@ -60,7 +60,7 @@ package struct Scrubber: Sendable {
         var bytes: Int64 = 0
         let batchSize = max(8, options.concurrency * 8)
         try ledger.begin()
-        do {
+        do throws(any Error) {
             scrubbing: while true {
                 if let maxSeconds, FileTime.now.seconds(since: started) >= maxSeconds { break }
                 var batch = try ledger.leastRecentlyVerified(after: key, limit: batchSize)
@@ -79,14 +79,14 @@ package struct Scrubber: Sendable {
                 key = (last.lastVerified ?? 0, last.path)
                 try await ReadScheduler(options: options).run(
                     batch.async, isolation: isolation,
-                    immediate: { _ in nil },
+                    immediate: { (_: LedgerRecord) -> Checked? in nil },
                     cost: { Int(clamping: $0.size) },
                     read: { records, reader, cancelled in
                         let requests = records.map {
                             ReadRequest(FileEntry(path: FilePath(bytes: $0.path)), into: Pipeline(stage: DigestStage($0.digest.algorithm)).makeConsumer())
                         }
                         let reads = await reader.read(requests, isCancelled: { cancelled.isSet })
-                        return zip(records, reads).map { record, read in
+                        return zip(records, reads).map { record, read -> WorkOutcome<Checked> in
                             switch read {
                             case nil: .retryAlone
                             case .success(let read)?: .done(Checked(record: record, result: .success((read.entry.status, read.output))))
@@ -94,7 +94,7 @@ package struct Scrubber: Sendable {
                             }
                         }
                     },
-                    deliver: { checked in
+                    deliver: { (checked: Checked) in
                         let record = checked.record
                         let verdict: AuditVerdict
                         switch checked.result {
