@@ -17,15 +17,15 @@ extension EndToEndTests {
     @Suite(.timeLimit(.minutes(3 * testTimeScale)))
     struct LedgerTests {
         /// A tree `ROOT/data/{a,b,c,d}` (the manifest `ROOT/SUMS` sits outside the walked `data`).
-        static func tree(_ label: String, files: [String: String] = ["a": "alpha\n", "b": "bravo\n", "c": "charlie\n", "d": "delta\n"]) throws -> TemporaryTree {
-            let tree = try TemporaryTree(label)
+        static func tree(_ label: String, files: [String: String] = ["a": "alpha\n", "b": "bravo\n", "c": "charlie\n", "d": "delta\n"]) throws -> TempTree {
+            let tree = try TempTree(label)
             try tree.directory("data")
             for (name, content) in files { _ = try tree.file("data/\(name)", content) }
             return tree
         }
 
         /// `--update` wrote what a full `sweep sum data` writes now, and `sha256sum -c` accepts it.
-        static func expectManifestIsCurrent(_ tree: TemporaryTree, _ manifest: String = "SUMS", flags: [Arg] = []) throws {
+        static func expectManifestIsCurrent(_ tree: TempTree, _ manifest: String = "SUMS", flags: [Arg] = []) throws {
             let fresh = try runSweep(["sum"] + flags + ["data"], directory: tree.root)
             #expect(fresh.status == .exited(0))
             #expect(try readFile(tree.path(manifest)) == fresh.stdout, "the updated manifest equals a fresh sweep sum")
@@ -161,14 +161,15 @@ extension EndToEndTests {
             let third = try scrub(3)
             #expect(third.paths == ["data/e", "data/f"])
             #expect(third.verdicts == ["corrupt", "ok"])
-            #expect(third.remaining == 0)
+            #expect(third.remaining == 0, "the rotation is complete")
             let fourth = try scrub(0)
-            #expect(fourth.paths == ["data/a", "data/b"], "the rotation starts again with the oldest")
+            #expect(fourth.paths == ["data/a", "data/b"], "the next rotation starts again with the oldest")
+            #expect(fourth.remaining == 4)
         }
 
         @Test func killedUpdateResumesWithoutRehashingCommittedFiles() async throws {
             let count = 3000
-            let tree = try TemporaryTree("kill")
+            let tree = try TempTree("kill")
             try tree.directory("data")
             for index in 0..<count { _ = try tree.file("data/f\(index)", String(repeating: "x", count: index % 97) + "\(index)\n") }
             let child = try spawnProcess(sweepExecutable, ["sum", "--update", "SUMS", "-j", "1", "data"], directory: tree.root)
@@ -181,6 +182,7 @@ extension EndToEndTests {
             let committed = try runProcess("sqlite3", [Arg(tree.path("SUMS.sweep-ledger")), "SELECT count(*) FROM files"])
             let rows = Int(committed.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
             #expect(rows >= 0, "the ledger is readable after the kill: \(committed)")
+            #expect(rows < count, "killed before the end (\(killed.status))")
 
             let rerun = try runSweep(["sum", "--update", "SUMS", "--json", "data"], directory: tree.root)
             #expect(rerun.status == .exited(0), "\(rerun.stderrText)")

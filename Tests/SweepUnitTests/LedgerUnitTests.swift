@@ -17,7 +17,7 @@ struct LedgerUnitTests {
     }
 
     @Test func recordsRoundTripAndSurviveReopening() throws {
-        let tree = try TemporaryTree("ledger")
+        let tree = try TempTree("ledger")
         let path = FilePath(bytes: tree.path("L"))
         let odd: [UInt8] = [0x66, 0xFF, 0x0A, 0x5C]   // not UTF-8, a newline and a backslash
         do {
@@ -36,7 +36,7 @@ struct LedgerUnitTests {
     }
 
     @Test func pythonReadsTheRowsOnceClosed() throws {
-        let tree = try TemporaryTree("ledger-python")
+        let tree = try TempTree("ledger-python")
         let path = FilePath(bytes: tree.path("L"))
         do {
             let ledger = try Ledger(path: path)
@@ -55,7 +55,7 @@ struct LedgerUnitTests {
     }
 
     @Test func unseenRowsAreFoundAndDeleted() throws {
-        let tree = try TemporaryTree("ledger-unseen")
+        let tree = try TempTree("ledger-unseen")
         let ledger = try Ledger(path: FilePath(bytes: tree.path("L")))
         try ledger.begin()
         for name in ["a", "b", "c"] { try ledger.save(Self.record(Array(name.utf8), digestByte: 1), run: 1) }
@@ -68,7 +68,7 @@ struct LedgerUnitTests {
     }
 
     @Test func leastRecentlyVerifiedComeFirstNeverVerifiedBeforeAll() throws {
-        let tree = try TemporaryTree("ledger-order")
+        let tree = try TempTree("ledger-order")
         let ledger = try Ledger(path: FilePath(bytes: tree.path("L")))
         try ledger.begin()
         try ledger.save(Self.record(Array("new".utf8), digestByte: 1), run: 1)
@@ -85,7 +85,7 @@ struct LedgerUnitTests {
     }
 
     @Test func filesThatAreNotLedgersAreRefusedUntouched() throws {
-        let tree = try TemporaryTree("ledger-junk")
+        let tree = try TempTree("ledger-junk")
         let content = Array(String(repeating: "not a database ", count: 40).utf8)
         let junk = try tree.file("junk", content)
         #expect(throws: LedgerError.self) { _ = try Ledger(path: FilePath(bytes: junk)) }
@@ -99,7 +99,7 @@ struct LedgerUnitTests {
             _ = try Ledger(path: FilePath(bytes: foreign))
             Issue.record("a foreign database was accepted")
         } catch {
-            #expect(error.description.contains("not a sweep ledger"), "\(error)")
+            #expect(String(describing: error).contains("not a sweep ledger"), "\(error)")
         }
     }
 }

@@ -17,7 +17,7 @@ import SystemPackage
 package struct Scrubber: Sendable {
     package struct Summary: Sendable {
         package var counts = AuditCounts()
-        /// Files (and bytes) not verified since this run began: what the next runs will do.
+        /// Files (and bytes) not verified since the current rotation began: what the next runs will do.
         package var remainingFiles: Int64 = 0
         package var remainingBytes: Int64 = 0
         /// The oldest verification time left, nanoseconds since the epoch; nil when some file was
@@ -56,6 +56,13 @@ package struct Scrubber: Sendable {
         var summary = Summary()
         let started = FileTime.now
         let startedAt = started.nanosecondsSinceEpoch
+        // A rotation is due every file verified after it began; once none is left, the next
+        // rotation begins now, again with the least recently verified.
+        var rotation = try ledger.meta("scrub_rotation_started").flatMap(Int64.init) ?? startedAt
+        if try ledger.verificationBacklog(before: rotation).files == 0 { rotation = startedAt }
+        try ledger.begin()
+        try ledger.setMeta("scrub_rotation_started", String(rotation))
+        try ledger.commit()
         var key: (Int64, [UInt8])?
         var bytes: Int64 = 0
         let batchSize = max(8, options.concurrency * 8)
@@ -125,7 +132,7 @@ package struct Scrubber: Sendable {
             try? ledger.commit()
             throw error
         }
-        let backlog = try ledger.verificationBacklog(before: startedAt)
+        let backlog = try ledger.verificationBacklog(before: rotation)
         summary.remainingFiles = backlog.files
         summary.remainingBytes = backlog.bytes
         summary.oldestVerification = backlog.neverVerified > 0 ? nil : backlog.oldest
