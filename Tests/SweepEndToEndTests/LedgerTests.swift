@@ -236,6 +236,29 @@ extension EndToEndTests {
             #expect(try readFile(tree.path("SUMS")) == manifest)
         }
 
+        @Test func readOnlyLedgerDirectoryIsAClearError() throws {
+            let tree = try Self.tree("readonly")
+            try tree.openToEveryone()
+            try tree.directory("ro")
+            // Root writes anywhere: then the run drops to nobody, for whom `ro` is read-only.
+            let asNobody: [Arg] = ["--reuid=65534", "--regid=65534", "--clear-groups", Arg(sweepExecutable)]
+            let prefix: (String, [Arg])
+            if geteuid() == 0 {
+                guard (try? runProcess("setpriv", ["--version"]))?.status == .exited(0) else {
+                    Issue.record("needs setpriv (util-linux) to drop root; this test tested nothing")
+                    return
+                }
+                prefix = ("setpriv", asNobody)
+            } else {
+                #expect(chmod(tree.path("ro").map { CChar(bitPattern: $0) } + [0], 0o555) == 0)
+                prefix = (sweepExecutable, [])
+            }
+            let run = try runProcess(prefix.0, prefix.1 + ["sum", "--update", "ro/SUMS", "data"], directory: tree.root)
+            #expect(run.status == .exited(1), "\(run)")
+            #expect(run.stderrText.contains("cannot open or write the ledger"), "\(run)")
+            #expect(try directoryNames(tree.path("ro")).isEmpty, "nothing half-written")
+        }
+
         @Test func editedManifestIsDistrustedAndDuplicatesRefused() throws {
             let tree = try Self.tree("edited")
             #expect(try runSweep(["sum", "--update", "SUMS", "data"], directory: tree.root).status == .exited(0))
