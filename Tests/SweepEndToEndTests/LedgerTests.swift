@@ -125,6 +125,10 @@ extension EndToEndTests {
             #expect(bare.status == .exited(1), "\(bare)")
             #expect(bare.stdoutText.contains("data/a: CHANGED"))
             #expect(bare.stderrText.contains("corrupt cannot be told from changed"), "\(bare)")
+            // Nor does it know which paths the manifest covers, unless told.
+            let unnamed = try runSweep(["check", "--audit", "--ledger", "none", "SUMS"], directory: tree.root)
+            #expect(unnamed.status == .exited(1))
+            #expect(unnamed.stderrText.contains("no ledger records which paths it covers"), "\(unnamed)")
         }
 
         @Test func scrubVerifiesOldestFirstAndResumes() throws {

@@ -19,6 +19,8 @@ package enum LedgerError: Error, Sendable, CustomStringConvertible {
     case duplicatePath(manifest: FilePath, path: [UInt8], line: Int)
     /// The manifest could not be read.
     case manifest(FileError)
+    /// No paths were named and no ledger records which the manifest covers.
+    case rootsUnknown(manifest: FilePath)
 
     package var description: String {
         switch self {
@@ -43,6 +45,8 @@ package enum LedgerError: Error, Sendable, CustomStringConvertible {
             "\(manifest):\(line): \(String(decoding: path, as: UTF8.self)) is listed twice; remove one of the lines"
         case .manifest(let error):
             error.description
+        case .rootsUnknown(let manifest):
+            "\(manifest): no ledger records which paths it covers: name them after the manifest"
         }
     }
 }

@@ -22,7 +22,7 @@ package struct ManifestAuditor: Sendable {
 
     package var manifest: FilePath
     package var ledgerPath: FilePath
-    /// nil for the roots of the ledger's last update (`.` without a ledger).
+    /// nil for the roots of the ledger's last update (an error without a ledger).
     package var roots: [FilePath]?
     package var algorithm: DigestAlgorithm?
     package var nulSeparated = false
@@ -61,7 +61,9 @@ package struct ManifestAuditor: Sendable {
         }
         let index = try await ManifestIndex(manifest: manifest, algorithm: algorithm, nulSeparated: nulSeparated)
         let recordedRoots = summary.hasLedger ? try ledger?.meta("roots") : nil
-        let roots = self.roots ?? recordedRoots.map { $0.split(separator: "\u{0}").map { FilePath(String($0)) } } ?? ["."]
+        guard let roots = self.roots ?? recordedRoots.map({ $0.split(separator: "\u{0}").map { FilePath(String($0)) } }) else {
+            throw LedgerError.rootsUnknown(manifest: manifest)
+        }
         let algorithm = self.algorithm ?? index.firstAlgorithm ?? .sha256
 
         var skipping = Set<FileIdentity>()
