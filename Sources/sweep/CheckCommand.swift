@@ -122,7 +122,7 @@ struct CheckCommand: ParsableCommand, ProcessingCommand {
                 })
             auditor.nulSeparated = zero
             auditor.options = execution.pipelineOptions()
-            try await LedgerReport(json: json, progress: progress).audit(with: auditor, quiet: quiet || status)
+            try await LedgerReport(json: json, progress: progress).audit(with: auditor, silent: status)
             return
         }
         let command = self

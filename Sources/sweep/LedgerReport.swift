@@ -79,8 +79,9 @@ struct LedgerReport: Sendable {
         if status != 0 { throw ExitCode(status) }
     }
 
-    /// `check --audit`: `PATH: KIND` for each path that is not ok, counts on standard error.
-    func audit(with auditor: ManifestAuditor, quiet: Bool) async throws {
+    /// `check --audit`: `PATH: KIND` for each path that is not ok (none with `--status`), counts on
+    /// standard error.
+    func audit(with auditor: ManifestAuditor, silent: Bool) async throws {
         let json = self.json
         let progressEnabled = progress
         let status = try await Interruption.run { () async throws -> Int32 in
@@ -95,7 +96,7 @@ struct LedgerReport: Sendable {
                     }
                     if json {
                         try output.append { Self.jsonValue(of: verdict).appendLine(to: &$0) }
-                    } else if verdict.kind != .ok {
+                    } else if verdict.kind != .ok && !silent {
                         try output.append { Self.appendLine(verdict, to: &$0) }
                     }
                 }
