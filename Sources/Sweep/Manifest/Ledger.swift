@@ -41,6 +41,10 @@ package final class Ledger {
             digest = ?8, last_hashed = ?10, last_verified = coalesce(?11, last_verified), last_verdict = coalesce(?12, last_verdict), run = ?13
         """)
     private lazy var updateSeen = try? connection.prepare("UPDATE files SET run = ?2 WHERE path = ?1")
+    private lazy var updateSeenReturning = try? connection.prepare("""
+        UPDATE files SET run = ?2 WHERE path = ?1
+        RETURNING size, mtime_ns, ctime_ns, dev, inode, algorithm, digest, first_seen, last_hashed, last_verified, last_verdict
+        """)
     private lazy var updateVerdict = try? connection.prepare("UPDATE files SET last_verified = ?2, last_verdict = ?3 WHERE path = ?1")
 
     /// The default ledger of `manifest`: a sibling named after it.
@@ -145,6 +149,20 @@ package final class Ledger {
         try select.bind(1, blob: path)
         guard try select.step() else { return nil }
         return Self.record(path: path, from: select, offset: 0)
+    }
+
+    /// The record of `path`, marked as seen in run `run` by the same indexed statement: the walk of
+    /// `sum --update` does one B-tree search per file, not a lookup and then an update.
+    package func recordMarkingSeen(_ path: [UInt8], run: Int64) throws(LedgerError) -> LedgerRecord? {
+        let update = try statement(updateSeenReturning)
+        defer { update.reset() }
+        try update.bind(1, blob: path)
+        try update.bind(2, int64: run)
+        guard try update.step() else { return nil }
+        let record = Self.record(path: path, from: update, offset: 0)
+        // RETURNING rows are all computed by the first step; the second ends the statement.
+        _ = try update.step()
+        return record
     }
 
     /// Saves `record` (inserting or replacing the row of its path) as seen in run `run`. A nil

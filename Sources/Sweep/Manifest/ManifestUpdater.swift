@@ -152,7 +152,9 @@ package struct ManifestUpdater: Sendable {
                     case .file(let entry):
                         guard trusted, lookupFailure == nil, let status = entry.status else { return nil }
                         do throws(LedgerError) {
-                            guard let record = try ledger.record(for: entry.path.bytes), record.digest.algorithm == algorithm,
+                            // Marked seen here: a file that then fails to read keeps its row, and
+                            // is listed again once readable if its metadata has not moved.
+                            guard let record = try ledger.recordMarkingSeen(entry.path.bytes, run: run), record.digest.algorithm == algorithm,
                                   record.matches(status) else { return nil }
                             return .unchanged(record)
                         } catch {
@@ -185,7 +187,6 @@ package struct ManifestUpdater: Sendable {
                     let event: Event
                     switch item {
                     case .unchanged(let record):
-                        try ledger.markSeen(record.path, run: run)
                         summary.unchanged += 1
                         event = .file(path: record.path, state: .unchanged, digest: record.digest, hashed: false)
                         formatter.append(record.digest, path: record.path, to: &line)
