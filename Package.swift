@@ -28,6 +28,13 @@ let package = Package(
             pkgConfig: "libxxhash",
             providers: [.apt(["libxxhash-dev"])]
         ),
+        // The system SQLite (Debian: libsqlite3-dev) for the ledger beside a manifest: a small C API
+        // already on every system, where GRDB.swift would add a large first build for a few queries.
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         // Hot byte loops in C, where the compiler vectorises them.
         .target(name: "CSweepSupport"),
         .target(
@@ -35,6 +42,7 @@ let package = Package(
             dependencies: [
                 "CZlib",
                 "CXXHash",
+                "CSQLite",
                 "CSweepSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SystemPackage", package: "swift-system"),

@@ -57,7 +57,24 @@ struct CheckCommand: ParsableCommand, ProcessingCommand {
     @Flag(help: "Print one JSON object per entry, then a summary object per manifest.")
     var json = false
 
-    @Argument(help: "Manifests to verify (default: standard input, also -).")
+    @Flag(help: "Audit MANIFEST against the tree: re-hash the files under PATHS (default: those of its last sum --update) and classify each as ok, changed, corrupt (content differs, size and mtime as the ledger recorded: bit rot), new, missing or moved. Exit 0 all ok, 1 changed/new/missing/moved/unreadable, 3 corrupt.")
+    var audit = false
+
+    @OptionGroup var ledger: LedgerOptions
+
+    @Option(name: .customLong("include"), help: ArgumentHelp("With --audit: only files whose path or base name matches GLOB.", valueName: "GLOB"))
+    var includes: [String] = []
+
+    @Option(name: .customLong("exclude"), help: ArgumentHelp("With --audit: leave out files and directories matching GLOB.", valueName: "GLOB"))
+    var excludes: [String] = []
+
+    @Flag(name: [.customShort("L"), .customLong("follow-symlinks")], help: "With --audit: follow symbolic links while walking.")
+    var followSymlinks = false
+
+    @Flag(inversion: .prefixedNo, help: "With --audit: show a live progress line on standard error.")
+    var progress: Bool?
+
+    @Argument(help: "Manifests to verify (default: standard input, also -). With --audit: MANIFEST [PATHS…].")
     var manifests: [String] = []
 
     // Accepted only to be refused in coreutils' words, as `sha256sum -c --tag` is.
@@ -66,6 +83,12 @@ struct CheckCommand: ParsableCommand, ProcessingCommand {
     @Flag(name: [.customShort("t"), .customLong("text")], help: .hidden) var text = false
 
     mutating func validate() throws {
+        if audit {
+            guard let first = manifests.first, first != "-" else { throw ValidationError("--audit needs a manifest file") }
+            if ignoreMissing || decompress { throw ValidationError("--audit reports missing files itself; --ignore-missing and --decompress do not apply") }
+        } else if ledger.path != nil || !includes.isEmpty || !excludes.isEmpty || followSymlinks {
+            throw ValidationError("--ledger, --include, --exclude and -L go with --audit")
+        }
         try ChecksumUsage(verifying: true, tag: tag, command: "check").validate()
         settleOutputFlags()
     }
@@ -79,6 +102,29 @@ struct CheckCommand: ParsableCommand, ProcessingCommand {
     }
 
     func execute() async throws {
+        if audit {
+            let manifest = RawArguments.shared.path(manifests[0])
+            var selection = try SelectionOptions.parse([])
+            selection.includes = includes
+            selection.excludes = excludes
+            selection.followSymlinks = followSymlinks
+            var auditor = ManifestAuditor(
+                manifest: manifest, ledger: ledger.ledgerPath(forManifest: manifest),
+                roots: manifests.count > 1 ? manifests.dropFirst().map { RawArguments.shared.path($0) } : nil, algorithm: algorithm,
+                makeWalker: { [selection] roots, skipping in
+                    selection.walker(paths: roots.map { String(decoding: $0.bytes, as: UTF8.self) }, skipping: skipping) { options in
+                        var options = options
+                        // The size and mtime decide corrupt from changed; a stat while walking gives them.
+                        options.statFiles = true
+                        options.readsNamedStreams = false
+                        return options
+                    }
+                })
+            auditor.nulSeparated = zero
+            auditor.options = execution.pipelineOptions()
+            try await LedgerReport(json: json, progress: progress).audit(with: auditor, silent: status)
+            return
+        }
         let command = self
         let succeeded = try await Interruption.run { await command.verifyAll() }
         if !succeeded { throw ExitCode(1) }

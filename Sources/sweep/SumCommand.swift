@@ -61,6 +61,11 @@ struct SumCommand: ParsableCommand, ProcessingCommand {
     @Flag(name: [.short, .long], help: "With -c: warn about each improperly formatted line.")
     var warn = false
 
+    @Option(name: .customLong("update"), help: ArgumentHelp("Bring MANIFEST up to date with the paths (default: those of its last update): hash only new files and files whose size, times or inode changed, drop removed ones, and rewrite it atomically. Keeps a ledger beside it.", valueName: "MANIFEST"))
+    var update: String?
+
+    @OptionGroup var ledger: LedgerOptions
+
     @OptionGroup var common: CommonOptions
 
     @Argument(help: "Files and directories (default: standard input); - is standard input. With -c: manifests.")
@@ -68,6 +73,12 @@ struct SumCommand: ParsableCommand, ProcessingCommand {
 
     mutating func validate() throws {
         try ChecksumUsage(verifying: check, tag: tag, ignoreMissing: ignoreMissing, strict: strict, command: "sum").validate()
+        if update != nil {
+            if check || output != nil { throw ValidationError("--update rewrites its manifest: it goes with neither --check nor -o") }
+            if common.selection.filesFrom != nil || paths.contains("-") { throw ValidationError("--update walks paths: not --files-from or standard input") }
+        } else if ledger.path != nil {
+            throw ValidationError("--ledger goes with --update")
+        }
         guard check else { return }
         let selection = common.selection
         if output != nil { throw ValidationError("-o/--output writes a manifest; --check reads them") }
@@ -96,6 +107,25 @@ struct SumCommand: ParsableCommand, ProcessingCommand {
         // sha256sum marks names with `*` after -b, unless a later -t (or --tag) says otherwise.
         let marked = !tag && ChecksumUsage.binaryMode == true
         let formatter = ChecksumLineFormatter(style: tag ? .bsd : .gnu, nulTerminated: zero, binaryMarker: marked)
+        if let update {
+            let manifest = RawArguments.shared.path(update)
+            var updater = ManifestUpdater(
+                manifest: manifest, ledger: ledger.ledgerPath(forManifest: manifest),
+                roots: paths.isEmpty ? nil : paths.map { RawArguments.shared.path($0) }, algorithm: algorithm,
+                makeWalker: { [common] roots, skipping in
+                    common.walker(paths: roots.map { String(decoding: $0.bytes, as: UTF8.self) }, skipping: skipping) { options in
+                        var options = options
+                        // The ledger compares each file's metadata before deciding to read it.
+                        options.statFiles = true
+                        options.readsNamedStreams = false
+                        return options
+                    }
+                })
+            updater.formatter = formatter
+            updater.options = common.pipelineOptions()
+            try await LedgerReport(json: common.json, progress: common.progress).update(with: updater)
+            return
+        }
         try await CommandRunner(
             stage: DigestStage(algorithm ?? .sha256), common: common,
             paths: common.selection.pathsDefaultingToStandardInput(paths), outputFile: output,

@@ -1,0 +1,67 @@
+import Crypto
+import SystemPackage
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// The SHA-256 of a manifest's bytes, as the ledger records it: a manifest that no longer has the
+/// fingerprint its ledger recorded was edited by hand (or by another tool) since.
+///
+/// ```swift
+/// if let fingerprint = try ManifestFingerprint.of("SHA256SUMS") { print(fingerprint.hex) }
+/// ```
+package struct ManifestFingerprint: Sendable, Hashable {
+    package var hex: String
+
+    /// Hashes `bytes` incrementally: the manifest being written.
+    package struct Builder {
+        private var hasher = SHA256()
+        package init() {}
+        package mutating func update(_ bytes: [UInt8]) { hasher.update(data: bytes) }
+        package func finish() -> ManifestFingerprint { ManifestFingerprint(hex: Self.hex(hasher.finalize())) }
+
+        static func hex(_ digest: SHA256.Digest) -> String {
+            Digest(algorithm: .sha256, bytes: Array(digest)).hex
+        }
+    }
+
+    package init(hex: String) { self.hex = hex }
+
+    /// The fingerprint of the file at `path`, or nil if there is none; read in 64 KiB pieces.
+    package static func of(_ path: FilePath) throws(FileError) -> ManifestFingerprint? {
+        let descriptor = path.withPlatformString { open($0, O_RDONLY | O_CLOEXEC) }
+        guard descriptor >= 0 else {
+            if errno == ENOENT { return nil }
+            throw FileError.lastSystemError(path)
+        }
+        defer { close(descriptor) }
+        var hasher = SHA256()
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw FileError.lastSystemError(path)
+            }
+            if count == 0 { break }
+            hasher.update(data: buffer[0..<count])
+        }
+        return ManifestFingerprint(hex: Builder.hex(hasher.finalize()))
+    }
+
+    /// `path` made absolute against the working directory, as the ledger names its manifest.
+    package static func absolute(_ path: FilePath) -> String {
+        if path.bytes.first == UInt8(ascii: "/") { return String(decoding: path.bytes, as: UTF8.self) }
+        return workingDirectory + "/" + String(decoding: path.bytes, as: UTF8.self)
+    }
+
+    /// The working directory, as the ledger records where its relative roots were walked from.
+    package static var workingDirectory: String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buffer, buffer.count) != nil else { return "." }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

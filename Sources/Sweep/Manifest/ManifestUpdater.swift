@@ -1,0 +1,255 @@
+import SystemPackage
+
+/// `sweep sum --update`: brings a manifest up to date with its tree, re-hashing only the files whose
+/// size, times or inode differ from what its ``Ledger`` recorded, dropping the files that are gone,
+/// and rewriting the manifest atomically, byte for byte what a full `sweep sum` of the same paths
+/// would write now.
+///
+/// The walk is streamed against the ledger in walk order: each file is looked up by path (an
+/// indexed query), so memory stays flat for millions of files. Hashed files are committed to the
+/// ledger in batches (see ``Ledger/commitIfDue()``); a killed run resumes, re-hashing only what it
+/// had not committed. With no ledger yet, or a manifest edited since the ledger was written,
+/// nothing is trusted: every file is hashed once.
+///
+/// ```swift
+/// let updater = ManifestUpdater(manifest: "SHA256SUMS", roots: ["data"], algorithm: .sha256)
+/// let summary = try await updater.run { event in print(event) }
+/// print(summary.changed, "changed")
+/// ```
+package struct ManifestUpdater: Sendable {
+    /// What became of one path.
+    package enum State: String, Sendable {
+        case unchanged, changed, new, removed
+    }
+
+    /// One path reported as the update goes (in walk order; removed paths at the end).
+    package enum Event: Sendable {
+        /// A file listed in the new manifest; `hashed` tells whether it was read.
+        case file(path: [UInt8], state: State, digest: Digest, hashed: Bool)
+        /// A file dropped from the manifest: gone since the last update.
+        case removed(path: [UInt8], digest: Digest)
+        /// A file that could not be read: left out of the manifest, as `sweep sum` leaves it out.
+        case failed(FileError)
+        /// A path the walk left out (a FIFO, a socket).
+        case skipped(FilePath, SkipReason)
+    }
+
+    /// The counts `--update` reports.
+    package struct Summary: Sendable, Equatable {
+        package var unchanged = 0
+        package var changed = 0
+        package var new = 0
+        package var removed = 0
+        package var failed = 0
+        /// Files read and hashed (changed, new, and those whose metadata alone changed).
+        package var hashed = 0
+        package var hashedBytes: Int64 = 0
+        /// Why nothing in the ledger was trusted, if it was not.
+        package var distrust: String?
+    }
+
+    package var manifest: FilePath
+    package var ledgerPath: FilePath
+    /// The roots as given, recorded in the ledger so that a later run over other roots is refused;
+    /// nil for the roots the ledger recorded (`.` for a new one).
+    package var roots: [FilePath]?
+    /// nil for the algorithm the ledger recorded (SHA-256 for a new one).
+    package var algorithm: DigestAlgorithm?
+    package var formatter = ChecksumLineFormatter()
+    package var options = PipelineOptions()
+    /// The walk of the roots, given the identities to leave out (the manifest and the ledger).
+    package var makeWalker: @Sendable ([FilePath], Set<FileIdentity>) -> Walker
+
+    package init(manifest: FilePath, ledger: FilePath? = nil, roots: [FilePath]?, algorithm: DigestAlgorithm?,
+                 makeWalker: (@Sendable ([FilePath], Set<FileIdentity>) -> Walker)? = nil) {
+        self.manifest = manifest
+        self.ledgerPath = ledger ?? Ledger.defaultPath(forManifest: manifest)
+        self.roots = roots
+        self.algorithm = algorithm
+        self.makeWalker = makeWalker ?? { roots, skipping in
+            var options = WalkOptions()
+            options.skipping = skipping
+            return Walker(roots: roots, options: options)
+        }
+    }
+
+    private enum Item: Sendable {
+        case unchanged(LedgerRecord)
+        case hashed(FileEntry, Digest, bytes: Int64)
+        case failed(FileError)
+        case skipped(FilePath, SkipReason)
+    }
+
+    /// Runs the update, calling `body` with each path's event; throws a ``LedgerError`` (before
+    /// anything is written) when the ledger cannot be used, a `FileError` when the manifest cannot.
+    package func run(isolation: isolated (any Actor)? = #isolation, _ body: (Event) async throws -> Void) async throws -> Summary {
+        let ledger = try Ledger(path: ledgerPath)
+        var summary = Summary()
+        let manifestName = ManifestFingerprint.absolute(manifest)
+        let recordedRoots = try ledger.meta("roots")
+        let roots = self.roots ?? recordedRoots.map { $0.split(separator: "\u{0}").map { FilePath(String($0)) } } ?? ["."]
+        let rootsText = roots.map { String(decoding: $0.bytes, as: UTF8.self) }.joined(separator: "\u{0}")
+        let workingDirectory = ManifestFingerprint.workingDirectory
+        let current: ManifestFingerprint?
+        do { current = try ManifestFingerprint.of(manifest) } catch { throw LedgerError.manifest(error) }
+
+        if let recorded = try ledger.meta("manifest"), recorded != manifestName {
+            throw LedgerError.otherManifest(path: ledgerPath, recorded: recorded, given: manifestName)
+        }
+        if let recorded = try ledger.meta("roots"), let directory = try ledger.meta("working_directory"),
+           recorded != rootsText || directory != workingDirectory {
+            throw LedgerError.otherRoots(
+                path: ledgerPath,
+                recorded: "\(recorded.split(separator: "\u{0}").joined(separator: " ")) in \(directory)",
+                given: "\(rootsText.split(separator: "\u{0}").joined(separator: " ")) in \(workingDirectory)")
+        }
+        let known = [try ledger.meta("manifest_sha256"), try ledger.meta("pending_manifest_sha256")].compactMap { $0 }
+        if known.isEmpty {
+            // No update has finished: a new ledger trusts nothing; one whose first update was
+            // killed holds only what that run hashed itself, and resumes from it.
+            if try ledger.count() == 0 { summary.distrust = current == nil ? "no manifest and no ledger yet" : "no ledger yet" }
+        } else if let current {
+            if !known.contains(current.hex) { summary.distrust = "the manifest was edited since the ledger was written" }
+        } else {
+            summary.distrust = "the manifest is missing"
+        }
+        let trusted = summary.distrust == nil
+
+        // Claim this run's number before any row is marked with it: a run killed midway and its
+        // rerun must not share one, or a file removed in between would look seen.
+        let run = (try ledger.meta("run").flatMap(Int64.init) ?? 0) + 1
+        try ledger.begin()
+        try ledger.setMeta("run", String(run))
+        try ledger.setMeta("manifest", manifestName)
+        try ledger.setMeta("roots", rootsText)
+        try ledger.setMeta("working_directory", workingDirectory)
+        try ledger.commit()
+
+        // Never hash the manifest or the ledger (and its write-ahead log) if they lie in the tree.
+        var skipping = Set<FileIdentity>()
+        for path in [manifest, ledgerPath, FilePath(bytes: ledgerPath.bytes + Array("-wal".utf8))] {
+            if let status = try? FileStatus(of: path) { skipping.insert(status.identity) }
+        }
+        let destination = try DurableFile(path: manifest)
+        if let status = try? destination.descriptor.status() { skipping.insert(status.identity) }
+
+        var output = OutputBuffer(descriptor: destination.descriptor.rawValue)
+        var fingerprint = ManifestFingerprint.Builder()
+        let algorithm = try self.algorithm ?? ledger.meta("algorithm").flatMap(DigestAlgorithm.init(rawValue:)) ?? .sha256
+        let formatter = self.formatter
+        let now = FileTime.now.nanosecondsSinceEpoch
+        var lookupFailure: LedgerError?
+        var line: [UInt8] = []
+
+        do throws(any Error) {
+            try ledger.begin()
+            try await ReadScheduler(options: options).run(
+                makeWalker(roots, skipping).events(), isolation: isolation,
+                immediate: { event -> Item? in
+                    switch event {
+                    case .failure(let error): return .failed(error)
+                    case .skipped(let path, let reason): return .skipped(path, reason)
+                    case .file(let entry):
+                        guard trusted, lookupFailure == nil, let status = entry.status else { return nil }
+                        do throws(LedgerError) {
+                            // Marked seen here: a file that then fails to read keeps its row, and
+                            // is listed again once readable if its metadata has not moved.
+                            guard let record = try ledger.recordMarkingSeen(entry.path.bytes, run: run), record.digest.algorithm == algorithm,
+                                  record.matches(status) else { return nil }
+                            return .unchanged(record)
+                        } catch {
+                            lookupFailure = error
+                            return nil
+                        }
+                    }
+                },
+                cost: { event in
+                    guard case .file(let entry) = event else { return 0 }
+                    return entry.status.map { Int(clamping: $0.size) } ?? max(1, options.batchBytes / 16)
+                },
+                read: { events, reader, cancelled in
+                    let entries = events.map { event -> FileEntry in
+                        guard case .file(let entry) = event else { preconditionFailure("only files are read") }
+                        return entry
+                    }
+                    let consumer = Pipeline(stage: DigestStage(algorithm)).makeConsumer()
+                    let reads = await reader.read(entries.map { ReadRequest($0, into: consumer) }, isCancelled: { cancelled.isSet })
+                    return zip(entries, reads).map { entry, read -> WorkOutcome<Item> in
+                        switch read {
+                        case nil: .retryAlone
+                        case .success(let read)?: .done(.hashed(read.entry.detached, read.output, bytes: read.bytesRead))
+                        case .failure(let error)?: .done(.failed(error))
+                        }
+                    }
+                },
+                deliver: { (item: Item) in
+                    if let lookupFailure { throw lookupFailure }
+                    let event: Event
+                    switch item {
+                    case .unchanged(let record):
+                        summary.unchanged += 1
+                        event = .file(path: record.path, state: .unchanged, digest: record.digest, hashed: false)
+                        formatter.append(record.digest, path: record.path, to: &line)
+                    case .hashed(let entry, let digest, let bytes):
+                        let path = entry.path.bytes
+                        let previous = try ledger.record(for: path)
+                        let state: State = previous.map { $0.digest == digest ? .unchanged : .changed } ?? .new
+                        switch state {
+                        case .unchanged: summary.unchanged += 1
+                        case .changed: summary.changed += 1
+                        case .new, .removed: summary.new += 1
+                        }
+                        summary.hashed += 1
+                        summary.hashedBytes += bytes
+                        if let status = entry.status {
+                            try ledger.save(LedgerRecord(path: path, status: status, digest: digest, firstSeen: previous?.firstSeen ?? now,
+                                                         now: FileTime.now.nanosecondsSinceEpoch, verdict: nil), run: run)
+                        }
+                        event = .file(path: path, state: state, digest: digest, hashed: true)
+                        formatter.append(digest, path: path, to: &line)
+                    case .failed(let error):
+                        summary.failed += 1
+                        try await body(.failed(error))
+                        return
+                    case .skipped(let path, let reason):
+                        try await body(.skipped(path, reason))
+                        return
+                    }
+                    fingerprint.update(line)
+                    try output.write(line)
+                    line.removeAll(keepingCapacity: true)
+                    try ledger.commitIfDue()
+                    try await body(event)
+                })
+            if let lookupFailure { throw lookupFailure }
+            try output.flush()
+            // Whatever the walk did not meet is gone: dropped in chunks, each reported.
+            while true {
+                let gone = try ledger.unseen(run: run, limit: 256)
+                if gone.isEmpty { break }
+                try ledger.delete(gone.map(\.path))
+                for record in gone {
+                    summary.removed += 1
+                    try await body(.removed(path: record.path, digest: record.digest))
+                }
+                try ledger.commitIfDue()
+            }
+            // The new manifest's fingerprint is recorded before the rename and confirmed after it,
+            // so that a kill between the two does not make the next run distrust the ledger.
+            let written = fingerprint.finish()
+            try ledger.setMeta("pending_manifest_sha256", written.hex)
+            try ledger.commit()
+            try destination.commit(replacing: true)
+            try ledger.begin()
+            try ledger.setMeta("manifest_sha256", written.hex)
+            try ledger.setMeta("algorithm", algorithm.rawValue)
+            try ledger.commit()
+        } catch {
+            destination.discard()
+            // What was hashed stays committed: the rerun resumes from it.
+            try? ledger.commit()
+            throw error
+        }
+        return summary
+    }
+}
