@@ -326,7 +326,7 @@ enum Attack {
             strace = try spawnProcess("strace", [
                 "-f", "-qq", "-y", "-o", Arg(log), "-e", Arg("trace=\(trace)"), "-e", Arg("inject=\(trace):\(inject)"),
                 "--", Arg(sweepExecutable),
-            ] + arguments, directory: directory)
+            ] + arguments, directory: directory, traced: true)
         }
 
         var syncCount: Int { Attack.logLines(log).filter(Attack.isSyncEntry).count }
@@ -422,7 +422,7 @@ enum Attack {
 
         init(_ arguments: [Arg], input: [UInt8], trace: String, inject: String, log: [UInt8], directory: [UInt8]? = nil) throws {
             self.log = log
-            let sweep = try spawnProcess(sweepExecutable, arguments, directory: directory, stdin: .pipe)
+            let sweep = try spawnProcess(sweepExecutable, arguments, directory: directory, stdin: .pipe, traced: true)
             self.sweep = sweep
             _ = blockUntil(atMost: 20) { Attack.isReadingStandardInput(sweep.pid) || sweep.poll() }
             let strace = try spawnProcess("strace", [

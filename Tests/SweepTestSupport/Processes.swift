@@ -179,9 +179,12 @@ package func nulTerminated(_ paths: [[UInt8]]) -> [UInt8] {
 /// Starts `executable` (looked up in PATH unless it contains `/`) with raw-byte `arguments`.
 /// The environment is the test's with `LC_ALL=C`, so every tool prints the C library's English messages.
 /// `stdoutFile`, when given, receives standard output instead of a captured temporary.
+/// `traced`: the process (or the one it runs) will be under ptrace (strace), where LeakSanitizer
+/// cannot run and would fail the exit of an AddressSanitizer build; its leak check is turned off
+/// (nothing changes for a build without the sanitizer).
 package func spawnProcess(
     _ executable: String, _ arguments: [Arg], directory: [UInt8]? = nil, stdin: StandardInput = .null,
-    stdoutFile: [UInt8]? = nil
+    stdoutFile: [UInt8]? = nil, traced: Bool = false
 ) throws -> ChildProcess {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
@@ -255,6 +258,9 @@ package func spawnProcess(
     environment["LC_ALL"] = "C"
     environment["LANG"] = "C"
     environment["LANGUAGE"] = nil
+    if traced {
+        environment["ASAN_OPTIONS"] = [environment["ASAN_OPTIONS"], "detect_leaks=0"].compactMap { $0 }.joined(separator: ":")
+    }
     let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
     defer { for pointer in envp { free(pointer) } }
 
