@@ -19,7 +19,7 @@ struct SweepCommand: ParsableCommand {
               sweep run -s sha256 -s lines logs/
             """,
         version: "0.1.0",
-        subcommands: [SumCommand.self, CheckCommand.self, GzipCommand.self, GunzipCommand.self, LinesCommand.self, RunCommand.self, ListCommand.self])
+        subcommands: [SumCommand.self, CheckCommand.self, GzipCommand.self, GunzipCommand.self, LinesCommand.self, RunCommand.self, ListCommand.self, MergeCommand.self])
 
     /// No subcommand: the help, on standard error as for any usage error, and exit 64 (EX_USAGE).
     mutating func run() throws {
