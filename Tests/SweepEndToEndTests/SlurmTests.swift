@@ -47,7 +47,7 @@ extension EndToEndTests {
             let scriptPath = joinPath(work, utf8("task.sh"))
             try writeFile(scriptPath, utf8(script + "\n"), mode: 0o755)
             func submit(_ array: String, shard: String? = nil) throws -> ProcessOutput {
-                try runProcess("sbatch", ["--wait", "--array=\(array)", "--export=ALL" + (shard.map { ",SHARD=\($0)" } ?? ""),
+                try runProcess("sbatch", ["--wait", "--array=\(array)", Arg("--export=ALL" + (shard.map { ",SHARD=\($0)" } ?? "")),
                                           "-o", Arg(utf8(workText + "/slurm-%a.out")), "-J", "sweep-shard-test", Arg(scriptPath)], directory: work)
             }
             func merge() throws -> ProcessOutput {

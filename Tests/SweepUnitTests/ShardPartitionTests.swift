@@ -49,12 +49,12 @@ struct ShardPartitionTests {
 
     static let pinnedValues = [316, 705, 42, 988, 787]
 
-    /// Spread: 100 000 paths over 64 shards, each within 5% of the mean.
+    /// Spread: 100 000 paths over 64 shards (1 562 each on average, σ ≈ 40), each within 12% (4.7σ) of the mean.
     @Test func partitionIsEven() {
         var counts = [Int](repeating: 0, count: 64)
         for index in 0..<100_000 { counts[Shard.number(of: Array("data/run\(index % 100)/file\(index).dat".utf8), count: 64) - 1] += 1 }
         let mean = 100_000.0 / 64
-        #expect(counts.allSatisfy { abs(Double($0) - mean) < mean * 0.05 }, "\(counts)")
+        #expect(counts.allSatisfy { abs(Double($0) - mean) < mean * 0.12 }, "\(counts)")
     }
 
     @Test func consecutiveSharesCoverEveryLineOnce() throws {
@@ -73,7 +73,7 @@ struct ShardPartitionTests {
         for name in ["a/z", "a-b", "a.txt", "a/y/x", "B", "1", "10", "9", "dir/sub/f", "dir.x", "dir/sub-a", ".h"] {
             try tree.file(name, name)
         }
-        try tree.file([0xFF, 0x78], "ff")
+        try tree.file([0xFF, 0x78], utf8("ff"))
         for index in 0..<50 { try tree.file("many/f\(index)", "\(index)") }
         let all = await walkedFiles([tree.root])
         var union: [[UInt8]] = []
