@@ -137,6 +137,19 @@ package struct DirectoryWalker: IteratorProtocol {
     }
 
     private mutating func visitChild(_ name: DirectoryName, of top: Int) -> WalkEvent? {
+        var shardHash = stack[top].shardHash
+        // Every shard walks every directory; a file (or anything else that is reported) is left
+        // to the one shard its path below the root belongs to.
+        let isOthers: Bool
+        if let shard = options.shard {
+            shardHash.combine(name.bytes)
+            isOthers = shardHash.shard(count: shard.count) != shard.index
+        } else {
+            isOthers = false
+        }
+        // Another shard's file costs no path and no stat here (d_type says what it is).
+        if isOthers && name.type != DirectoryName.directory && name.type != DirectoryName.unknown
+            && name.type != DirectoryName.symbolicLink { return nil }
         // Fields are read in place: copying the frame would retain and release each of its parts.
         var path = stack[top].path
         if path.last != UInt8(ascii: "/") { path.append(UInt8(ascii: "/")) }
@@ -156,17 +169,6 @@ package struct DirectoryWalker: IteratorProtocol {
         if type != DirectoryName.directory && TemporaryName.matches(name.bytes) { return nil }
         let directory = stack[top].directory
         let location = FileLocation(directory: directory, name: name.fileName)
-        var shardHash = stack[top].shardHash
-        // Every shard walks every directory; a file (or anything else that is reported) is left
-        // to the one shard its path below the root belongs to.
-        let isOthers: Bool
-        if let shard = options.shard {
-            shardHash.combine(name.bytes)
-            isOthers = shardHash.shard(count: shard.count) != shard.index
-        } else {
-            isOthers = false
-        }
-        if isOthers && type != DirectoryName.directory && type != DirectoryName.unknown && !isLink { return nil }
         if type == DirectoryName.regularFile && !options.needsStatus {
             // d_type said regular file, and no filter needs size or times: the reader's fstat after
             // open supplies them, and identity comes from d_ino and the directory's device.
