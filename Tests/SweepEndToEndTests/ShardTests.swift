@@ -43,13 +43,19 @@ extension EndToEndTests {
             let one = try runSweep(arguments, directory: tree.root)
             var parts: [[UInt8]] = []
             for index in 1...count {
-                let part = tree.path("../\(label).part\(index)")
+                let part = Self.beside(tree, "\(label).part\(index)")
                 let output = try runSweep(arguments + ["--shard", "\(index)/\(count)"], directory: tree.root, stdoutFile: part)
                 #expect(arguments.first?.bytes == utf8("check") || output.status == one.status, "shard \(index)/\(count) of \(arguments.map { String(decoding: $0.bytes, as: UTF8.self) }): \(output)")
                 parts.append(part)
             }
             let merged = try runSweep(["merge"] + parts.reversed().map(Arg.init), directory: tree.root)
             return (one, merged, parts)
+        }
+
+        /// A path beside `tree` (outside it, so that no walk lists it), named after the tree's own
+        /// unique directory so that concurrent runs never share it.
+        static func beside(_ tree: TempTree, _ name: String) -> [UInt8] {
+            tree.root + utf8("-") + utf8(name)
         }
 
         /// NDJSON summaries differ only in `seconds` (the merge reports the longest shard's).
@@ -138,7 +144,7 @@ extension EndToEndTests {
         /// merged verdicts equal one `sweep check`'s (and sha256sum -c's), a mismatch included.
         @Test func checkShardsMergeToOneCheck() throws {
             let tree = try Self.shardTree("shard-check", newlines: false)
-            let manifest = tree.path("../SUMS")
+            let manifest = Self.beside(tree, "SUMS")
             #expect(try runSweep(["sum", "-o", Arg(manifest), "."], directory: tree.root).status == .exited(0))
             try writeFile(tree.path("many/f7.txt"), utf8("changed\n"))
             let peer = try runProcess("sha256sum", ["-c", Arg(manifest)], directory: tree.root)
@@ -161,7 +167,7 @@ extension EndToEndTests {
             let files = try Self.findFiles(tree)
             var parts: [Arg] = []
             for index in 1...3 {
-                let part = tree.path("../gz.part\(index)")
+                let part = Self.beside(tree, "gz.part\(index)")
                 let output = try runSweep(["gzip", "-k", "--manifest", Arg(part), "--shard", "\(index)/3", "."], directory: tree.root)
                 #expect(output.status == .exited(0), "\(output)")
                 parts.append(Arg(part))
@@ -177,7 +183,7 @@ extension EndToEndTests {
         @Test func mergeWritesAtomicallyWithDashO() throws {
             let tree = try Self.shardTree("shard-o")
             let (one, _, parts) = try Self.oneRunAndMerge(["lines", "."], count: 3, in: tree, label: "o")
-            let out = tree.path("../merged")
+            let out = Self.beside(tree, "merged")
             let merged = try runSweep(["merge", "-o", Arg(out)] + parts.map(Arg.init))
             #expect(merged.status == .exited(0))
             #expect(merged.stdout.isEmpty)
@@ -255,7 +261,7 @@ extension EndToEndTests {
 
             // A part cut short by a crash: its end line (or more) is missing.
             let content = try readFile(sums[1])
-            let cut = tree.path("../cut")
+            let cut = Self.beside(tree, "cut")
             try writeFile(cut, Array(content.dropLast(5)))
             try expectRefused([sums[0], cut, sums[2]], "incomplete")
             let lastLine = content.dropLast().lastIndex(of: 0x0A)!
@@ -263,7 +269,7 @@ extension EndToEndTests {
             try expectRefused([sums[0], cut, sums[2]], "incomplete")
 
             // Overlapping parts: shard 1's files relabelled as shard 2.
-            let relabelled = tree.path("../relabelled")
+            let relabelled = Self.beside(tree, "relabelled")
             let text = String(decoding: try readFile(sums[0]), as: UTF8.self).replacingOccurrences(of: "# sweep shard 1/3", with: "# sweep shard 2/3")
             try writeFile(relabelled, utf8(text))
             try expectRefused([sums[0], relabelled, sums[2]], "overlapping parts")
@@ -281,7 +287,7 @@ extension EndToEndTests {
             let tree = try TempTree("shard-newline")
             try tree.file(utf8("new\nline"), utf8("x\n"))
             try tree.file("plain", "y\n")
-            let part = tree.path("../nl.part")
+            let part = Self.beside(tree, "nl.part")
             #expect(try runSweep(["list", "--shard", "1/1", "."], directory: tree.root, stdoutFile: part).status == .exited(0))
             let merged = try runSweep(["merge", Arg(part)])
             #expect(merged.status == .exited(1), "\(merged)")

@@ -34,7 +34,7 @@ extension EndToEndTests {
             let one = try runSweep(["sum", "."], directory: tree.root)
             #expect(one.status == .exited(0))
 
-            let work = tree.path("../slurm-work")
+            let work = tree.root + utf8("-slurm-work")
             try makeDirectory(work)
             let workText = String(decoding: work, as: UTF8.self)
             // Task ID i writes part.i; a marker file makes a task fail on purpose, as a crash would.
