@@ -15,8 +15,9 @@ build_packages=(zlib1g-dev libxxhash-dev libsqlite3-dev pkg-config)
 # harness's smoke run; strace (widens the race windows AttackTests attack), libfiu's fiu-run (the
 # fault campaign's injected I/O errors) and util-linux's setpriv and script (the unprivileged
 # attacker, the terminal of the progress tests); man-db to read the installed man page; the sqlite3
-# tool, with which the ledger tests read the ledger.
-test_packages=(coreutils xxhash gzip pigz util-linux procps findutils hyperfine time strace fiu-utils python3 make man-db sqlite3)
+# tool, with which the ledger tests read the ledger; slurm-wlm and munge, a one-node Slurm for
+# SlurmTests (--shard auto on a real job array).
+test_packages=(coreutils xxhash gzip pigz util-linux procps findutils hyperfine time strace fiu-utils python3 make man-db sqlite3 slurm-wlm munge)
 
 case "${1:-test}" in
     build) packages=("${build_packages[@]}") ;;

@@ -74,6 +74,11 @@ struct CheckCommand: ParsableCommand, ProcessingCommand {
     @Flag(inversion: .prefixedNo, help: "With --audit: show a live progress line on standard error.")
     var progress: Bool?
 
+    @Option(name: .customLong("shard"), help: ArgumentHelp(
+        "Verify only share K of N of the manifest's lines (consecutive ranges), the output a part for sweep merge; auto and auto/N as for sum.",
+        valueName: "K/N"))
+    var shardText: String?
+
     @Argument(help: "Manifests to verify (default: standard input, also -). With --audit: MANIFEST [PATHS…].")
     var manifests: [String] = []
 
@@ -91,6 +96,14 @@ struct CheckCommand: ParsableCommand, ProcessingCommand {
         }
         try ChecksumUsage(verifying: true, tag: tag, command: "check").validate()
         settleOutputFlags()
+        if let shardText {
+            if audit { throw ValidationError("--shard does not go with --audit: the ledger is one file") }
+            _ = try ShardOption.parse(shardText)
+            if manifests.count != 1 || manifests == ["-"] {
+                throw ValidationError("--shard shares the lines of one manifest file (not standard input)")
+            }
+            if json { throw ValidationError("--shard with --json is not supported yet: merge takes check's text output") }
+        }
     }
 
     /// coreutils lets the last of --status, --quiet and --warn win: each turns the other two off.
@@ -135,6 +148,18 @@ struct CheckCommand: ParsableCommand, ProcessingCommand {
         verifier.decompressMissing = decompress
         var output = OutputBuffer(descriptor: STDOUT_FILENO)
         var allSucceeded = true
+        if let shardText {
+            do {
+                return try await verifyShard(ShardOption.parse(shardText), verifier: verifier, output: &output)
+            } catch let error as WriteError {
+                Console.message(name: Array("standard output".utf8), error.message)
+            } catch let error as FileError {
+                Console.error(error)
+            } catch {
+                Console.message("\(error)")
+            }
+            return false
+        }
         for name in manifests.isEmpty ? ["-"] : manifests {
             let source: ManifestVerifier.Source = name == "-" ? .standardInput : .file(RawArguments.shared.path(name))
             do {
@@ -150,11 +175,34 @@ struct CheckCommand: ParsableCommand, ProcessingCommand {
         return allSucceeded
     }
 
+    /// One shard's consecutive share of the manifest's lines, between a part's header and end line.
+    private func verifyShard(_ shard: Shard, verifier: ManifestVerifier, output: inout OutputBuffer) async throws -> Bool {
+        let path = RawArguments.shared.path(manifests[0])
+        var verifier = verifier
+        verifier.lines = shard.consecutiveShare(of: try ManifestVerifier.lineCount(of: path, nulSeparated: zero))
+        let settings = [algorithm?.rawValue ?? "", quiet ? "quiet" : "", status ? "status" : "", ignoreMissing ? "ignore-missing" : "",
+                        zero ? "zero" : "", decompress ? "decompress" : ""].filter { !$0.isEmpty }.joined(separator: " ")
+        let header = ShardPart.Header(shard: shard, command: "check", format: "check", settings: settings, roots: [path.bytes])
+        try output.append { $0 += header.record(terminator: 0x0A) }
+        var records = 0
+        let succeeded = try await verify(.file(path), with: verifier, output: &output, records: &records)
+        try output.append { $0 += ShardPart.Footer(shard: shard, records: records).record(format: "check", terminator: 0x0A) }
+        try output.flush()
+        return succeeded
+    }
+
     private func verify(_ source: ManifestVerifier.Source, with verifier: ManifestVerifier, output: inout OutputBuffer) async throws -> Bool {
+        var records = 0
+        return try await verify(source, with: verifier, output: &output, records: &records)
+    }
+
+    private func verify(
+        _ source: ManifestVerifier.Source, with verifier: ManifestVerifier, output: inout OutputBuffer, records: inout Int
+    ) async throws -> Bool {
         let summary: CheckSummary
         do {
             summary = try await verifier.verify(source) { verdict in
-                try report(verdict, source: source, output: &output)
+                records += try report(verdict, source: source, output: &output)
             }
         } catch let error as FileError {
             try output.flush()
@@ -197,24 +245,34 @@ struct CheckCommand: ParsableCommand, ProcessingCommand {
         return summary.succeeded(strict: strict, ignoreMissing: ignoreMissing)
     }
 
-    private func report(_ verdict: CheckVerdict, source: ManifestVerifier.Source, output: inout OutputBuffer) throws {
+    /// Prints one verdict; returns how many lines it put on standard output (0 or 1).
+    private func report(_ verdict: CheckVerdict, source: ManifestVerifier.Source, output: inout OutputBuffer) throws -> Int {
         if json {
             try output.append { verdict.jsonValue.appendLine(to: &$0) }
             if case .unreadable(let entry, let error) = verdict.outcome {
                 Console.message(name: entry.path, error.message)
             }
-            return
+            return 1
         }
         switch verdict.outcome {
         case .matched(let entry):
-            if !quiet && !status { try output.append { CheckStatusLine.append(path: entry.path, status: .ok, to: &$0) } }
+            if !quiet && !status {
+                try output.append { CheckStatusLine.append(path: entry.path, status: .ok, to: &$0) }
+                return 1
+            }
         case .mismatched(let entry, _):
-            if !status { try output.append { CheckStatusLine.append(path: entry.path, status: .failed, to: &$0) } }
+            if !status {
+                try output.append { CheckStatusLine.append(path: entry.path, status: .failed, to: &$0) }
+                return 1
+            }
         case .unreadable(let entry, let error):
             // The error goes to stderr before its status line, as coreutils interleaves them.
             try output.flush()
             Console.message(name: entry.path, error.message)
-            if !status { try output.append { CheckStatusLine.append(path: entry.path, status: .unreadable, to: &$0) } }
+            if !status {
+                try output.append { CheckStatusLine.append(path: entry.path, status: .unreadable, to: &$0) }
+                return 1
+            }
         case .missingIgnored:
             break
         case .improperlyFormatted:
@@ -226,5 +284,6 @@ struct CheckCommand: ParsableCommand, ProcessingCommand {
                 Console.message(name: source.displayName, "\(verdict.lineNumber): improperly formatted \(tag) checksum line")
             }
         }
+        return 0
     }
 }

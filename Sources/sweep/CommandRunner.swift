@@ -43,6 +43,10 @@ struct CommandRunner<S: Stage>: Sendable {
     /// The stream the stage writes to, if any: once a write to it fails, the run stops, as gzip
     /// stops at `stdout: No space left on device`.
     var stream: StreamOutput?
+    /// With `--shard`: the output is a part for `sweep merge`, opened by this header and closed by
+    /// an end line that counts its records and carries the totals (instead of a total line or the
+    /// JSON summary, which merge recomputes). A command that prints nothing prints no part.
+    var shardHeader: ShardPart.Header?
 
     func run() async throws {
         let runner = self
@@ -123,6 +127,9 @@ struct CommandRunner<S: Stage>: Sendable {
         let started = FileTime.now
         var worst: FailureSeverity?
         let warnsOfNamedSpecialFiles = self.warnsOfNamedSpecialFiles
+        let shardHeader = render != nil || json ? self.shardHeader : nil
+        let terminator: UInt8 = shardHeader?.format.hasSuffix("-z") == true ? 0 : 0x0A
+        var records = 0
 
         // What goes to the terminal the progress line is on is written on a clean line (the next
         // tick draws the progress line again below it); results meant for a terminal are not held
@@ -132,10 +139,20 @@ struct CommandRunner<S: Stage>: Sendable {
             if let progress { progress.clear(while: message) } else { message() }
         }
         func deliver(_ result: FileResult<S.Output>) throws {
-            if json { try output.append { result.jsonValue(stageName: stageName).appendLine(to: &$0) } }
+            if json {
+                try output.append { result.jsonValue(stageName: stageName).appendLine(to: &$0) }
+                records += 1
+            }
             switch result.outcome {
             case .processed(let value):
-                if !json, let render { try output.append { render(value, result, &$0) } }
+                if !json, let render {
+                    // A shard part's end line counts the records it holds.
+                    try output.append { out in
+                        let before = out.count
+                        render(value, result, &out)
+                        if out.count > before { records += 1 }
+                    }
+                }
                 if let text = warning(value) {
                     if !quiet { say { Console.message(path: named(result.path), text) } }
                     worst = max(worst ?? .warning, .warning)
@@ -160,6 +177,7 @@ struct CommandRunner<S: Stage>: Sendable {
 
         let summary: RunSummary
         do {
+            if let shardHeader { try output.append { $0 += shardHeader.record(terminator: terminator) } }
             if progress != nil {
                 summary = try await pipeline.run(counters.counting(walker.events())) { try deliver($0) }
             } else {
@@ -168,7 +186,10 @@ struct CommandRunner<S: Stage>: Sendable {
             await endProgress()
             let seconds = FileTime.now.seconds(since: started)
             report(summary, seconds)
-            if json {
+            if let shardHeader {
+                let footer = ShardPart.Footer(shard: shardHeader.shard, records: records, summary: summary, seconds: seconds)
+                try output.append { $0 += footer.record(format: shardHeader.format, terminator: terminator) }
+            } else if json {
                 try output.append { summary.jsonValue(seconds: seconds).appendLine(to: &$0) }
             } else {
                 try output.append { finish(summary, &$0) }

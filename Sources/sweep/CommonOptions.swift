@@ -42,8 +42,37 @@ struct SelectionOptions: ParsableArguments {
     @Flag(name: [.customShort("L"), .customLong("follow-symlinks")], help: "Follow symbolic links while walking (loops are detected).")
     var followSymlinks = false
 
+    @Option(name: .customLong("shard"), help: ArgumentHelp(
+        "Process only share K of N of the files (1 ≤ K ≤ N), the output a part for sweep merge; auto: the Slurm array task, auto/N: the Kubernetes Indexed Job completion index.",
+        valueName: "K/N"))
+    var shardText: String?
+
     mutating func validate() throws {
         if nulSeparated && filesFrom == nil { throw ValidationError("-0/--null goes with --files-from") }
+        _ = try shard()
+        if shardText != nil && filesFrom != nil {
+            throw ValidationError("--shard splits a walk of named roots; --files-from is not supported with it yet")
+        }
+    }
+
+    /// `--shard`, read (for `auto`) from the job engine's environment.
+    func shard() throws -> Shard? {
+        guard let shardText else { return nil }
+        return try ShardOption.parse(shardText)
+    }
+
+    /// The header of this run's part, or nil without `--shard`. `settings` names what else changes
+    /// the output (the algorithm, the stages); the filters are added here.
+    func shardHeader(command: String, format: String, settings: String, paths: [String]) throws -> ShardPart.Header? {
+        guard let shard = try shard() else { return nil }
+        if paths.contains("-") { throw ValidationError("--shard splits a walk; standard input cannot be shared") }
+        var words = [settings]
+        words += includes.map { "include:\($0)" }
+        words += excludes.map { "exclude:\($0)" }
+        if followSymlinks { words.append("-L") }
+        let roots = (paths.isEmpty ? ["."] : paths).map { RawArguments.shared.bytes(of: $0) }
+        return ShardPart.Header(shard: shard, command: command, format: json ? "json" : format,
+                                settings: words.joined(separator: " "), roots: roots)
     }
 
     /// Paths as a command that reads standard input when given none takes them (`sha256sum`,
@@ -65,6 +94,7 @@ struct SelectionOptions: ParsableArguments {
         // The reader's fstat after open gives each file's metadata; a stat while walking would be a
         // second system call per file for nothing (age filters turn it back on).
         options.statFiles = false
+        options.shard = try? shard()
         options = adjust(options)
         if let filesFrom {
             let list = filesFrom == "-" ? nil : RawArguments.shared.path(filesFrom)

@@ -86,6 +86,12 @@ struct GzipCommand: ParsableCommand, ProcessingCommand {
         }
         // gzip -c and -t read what they are named (a FIFO, /dev/null) and follow a named link.
         let readsNamed = toStream || test
+        // With --shard, only --manifest and --json print a part: compressing itself needs no merge.
+        let shardHeader = try options.common.selection.shardHeader(
+            command: decompressing ? "gunzip" : "gzip", format: "gnu",
+            settings: [test ? "test" : "", options.keep ? "keep" : "", cutoff == nil ? "" : "older-than:\(age.olderThan ?? "")"]
+                .filter { !$0.isEmpty }.joined(separator: " "),
+            paths: paths)
         if decompressing {
             let gunzip = GunzipStage.Options(
                 keepOriginal: options.keep, force: options.force, testOnly: test, suffixes: options.suffixes,
@@ -108,7 +114,7 @@ struct GzipCommand: ParsableCommand, ProcessingCommand {
                     return walk
                 },
                 report: report, pipelineOptions: pipelineOptions, standardInputName: "stdin",
-                quiet: options.quiet, writesToStandardOutput: true, stream: stream
+                quiet: options.quiet, writesToStandardOutput: true, stream: stream, shardHeader: shardHeader
             ).run()
             return
         }
@@ -141,14 +147,14 @@ struct GzipCommand: ParsableCommand, ProcessingCommand {
                 warnsOfNamedSpecialFiles: true,
                 adjustWalk: adjust,
                 report: report, pipelineOptions: pipelineOptions, standardInputName: "stdin",
-                quiet: options.quiet, writesToStandardOutput: true, stream: stream
+                quiet: options.quiet, writesToStandardOutput: true, stream: stream, shardHeader: shardHeader
             ).run()
         } else {
             try await CommandRunner(
                 stage: gzip, common: options.common, paths: paths, warning: warning, notice: notice,
                 warnsOfNamedSpecialFiles: true, adjustWalk: adjust, report: report,
                 pipelineOptions: pipelineOptions, standardInputName: "stdin",
-                quiet: options.quiet, writesToStandardOutput: true, stream: stream
+                quiet: options.quiet, writesToStandardOutput: true, stream: stream, shardHeader: shardHeader
             ).run()
         }
     }

@@ -21,7 +21,7 @@ struct LinesCommand: ParsableCommand, ProcessingCommand {
     func execute() async throws {
         // As wc with no file: standard input, its count printed alone.
         let unnamed = paths.isEmpty && common.selection.filesFrom == nil
-        try await CommandRunner(
+        var runner = CommandRunner(
             stage: LineCountStage(), common: common, paths: common.selection.pathsDefaultingToStandardInput(paths),
             render: { count, result, out in
                 if unnamed {
@@ -36,7 +36,10 @@ struct LinesCommand: ParsableCommand, ProcessingCommand {
                     LinesCommand.appendRow(count: summary.totals["lines"] ?? 0, name: Array("total".utf8), to: &out)
                 }
             }
-        ).run()
+        )
+        runner.shardHeader = try common.selection.shardHeader(
+            command: "lines", format: "lines", settings: "", paths: common.selection.pathsDefaultingToStandardInput(paths))
+        try await runner.run()
     }
 
     /// `COUNT NAME`, the count right-aligned in 7 columns as wc aligns it when it cannot size them first.

@@ -46,10 +46,15 @@ struct ListCommand: ParsableCommand, ProcessingCommand {
         // ArgumentParser's property wrappers are slow to read; read them once, not per file.
         let json = selection.json
         let terminator: UInt8 = zero ? 0 : 0x0A
+        let shardHeader = try selection.shardHeader(
+            command: "list", format: zero ? "list-z" : "list", settings: age.olderThan.map { "older-than:\($0)" } ?? "", paths: paths)
+        if let shardHeader { try output.append { $0 += shardHeader.record(terminator: terminator) } }
+        var records = 0
         var walk = walker.makeDirectoryWalker()
         while let event = walk.next() {
             switch event {
             case .file(let entry):
+                records += 1
                 if json {
                     try output.append { JSONValue.object(entry.path.jsonMembers()).appendLine(to: &$0) }
                 } else {
@@ -66,6 +71,12 @@ struct ListCommand: ParsableCommand, ProcessingCommand {
             case .skipped(let path, let reason):
                 Console.message(path: path, reason.description)
             }
+        }
+        if let shardHeader {
+            var summary = RunSummary()
+            summary.files = records
+            let footer = ShardPart.Footer(shard: shardHeader.shard, records: records, summary: summary)
+            try output.append { $0 += footer.record(format: shardHeader.format, terminator: terminator) }
         }
         try output.flush()
         if failed { throw ExitCode(1) }

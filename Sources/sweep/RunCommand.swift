@@ -34,7 +34,7 @@ struct RunCommand: ParsableCommand, ProcessingCommand {
 
     func execute() async throws {
         let list = StageList(try stages.map { try BuiltinStages.stage(named: $0, concurrency: common.jobs) })
-        try await CommandRunner(
+        var runner = CommandRunner(
             stage: list, common: common, paths: paths,
             render: { outputs, result, out in
                 for (name, value) in zip(outputs.names, outputs.values) {
@@ -46,6 +46,9 @@ struct RunCommand: ParsableCommand, ProcessingCommand {
                 out.append(UInt8(ascii: "\n"))
             },
             adjustWalk: { [stages] in stages.contains("gzip") ? GzipStage.walkOptions($0) : $0 }
-        ).run()
+        )
+        runner.shardHeader = try common.selection.shardHeader(
+            command: "run", format: "run", settings: stages.joined(separator: ","), paths: paths)
+        try await runner.run()
     }
 }

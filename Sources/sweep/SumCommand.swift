@@ -82,6 +82,7 @@ struct SumCommand: ParsableCommand, ProcessingCommand {
         guard check else { return }
         let selection = common.selection
         if output != nil { throw ValidationError("-o/--output writes a manifest; --check reads them") }
+        if selection.shardText != nil { throw ValidationError("--shard with --check: use sweep check --shard K/N MANIFEST") }
         if selection.filesFrom != nil || !selection.includes.isEmpty || !selection.excludes.isEmpty || selection.followSymlinks {
             throw ValidationError("--files-from, --include, --exclude and -L choose files to sum; --check reads manifests")
         }
@@ -126,15 +127,21 @@ struct SumCommand: ParsableCommand, ProcessingCommand {
             try await LedgerReport(json: common.json, progress: common.progress).update(with: updater)
             return
         }
-        try await CommandRunner(
+        let paths = common.selection.pathsDefaultingToStandardInput(paths)
+        let shardHeader = try common.selection.shardHeader(
+            command: "sum", format: (tag ? "bsd" : "gnu") + (zero ? "-z" : ""),
+            settings: (algorithm ?? .sha256).rawValue + (marked ? " binary" : ""), paths: paths)
+        var runner = CommandRunner(
             stage: DigestStage(algorithm ?? .sha256), common: common,
-            paths: common.selection.pathsDefaultingToStandardInput(paths), outputFile: output,
+            paths: paths, outputFile: output,
             render: { digest, result, out in
                 // coreutils names standard input `-`, xxhsum `stdin`.
                 let name = result.entry.isStandardInput ? Array(digest.algorithm.standardInputName.utf8) : result.path.bytes
                 formatter.append(digest, path: name, to: &out)
             }
-        ).run()
+        )
+        runner.shardHeader = shardHeader
+        try await runner.run()
     }
 }
 

@@ -120,6 +120,39 @@ enum Base64 {
         }
         return String(decoding: out, as: UTF8.self)
     }
+
+    /// The bytes `encode` turned into `text`, or nil if it is not padded standard base64.
+    static func decode(_ text: some Collection<UInt8>) -> [UInt8]? {
+        guard text.count % 4 == 0 else { return nil }
+        func value(_ byte: UInt8) -> UInt32? {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): UInt32(byte - UInt8(ascii: "A"))
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): UInt32(byte - UInt8(ascii: "a")) + 26
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(byte - UInt8(ascii: "0")) + 52
+            case UInt8(ascii: "+"): 62
+            case UInt8(ascii: "/"): 63
+            default: nil
+            }
+        }
+        let bytes = Array(text)
+        var out: [UInt8] = []
+        for start in stride(from: 0, to: bytes.count, by: 4) {
+            var group: UInt32 = 0
+            var padding = 0
+            for offset in 0..<4 {
+                let byte = bytes[start + offset]
+                if byte == UInt8(ascii: "=") && start + 4 == bytes.count && offset >= 2 {
+                    padding += 1
+                    group <<= 6
+                } else {
+                    guard padding == 0, let digit = value(byte) else { return nil }
+                    group = group << 6 | digit
+                }
+            }
+            out += [UInt8(group >> 16 & 0xff), UInt8(group >> 8 & 0xff), UInt8(group & 0xff)].prefix(3 - padding)
+        }
+        return out
+    }
 }
 
 extension CheckVerdict {

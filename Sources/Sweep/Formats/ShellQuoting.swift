@@ -73,6 +73,71 @@ package enum ShellQuoting {
         return out
     }
 
+    /// The name `quote` turned into `quoted`, or nil if `quoted` is not its output for any name
+    /// that needed quoting (a name printed as it is, for instance).
+    ///
+    /// ```swift
+    /// ShellQuoting.unquote(Array("'a'$'\\n''b'".utf8)) // the bytes of "a\nb"
+    /// ```
+    package static func unquote(_ quoted: [UInt8]) -> [UInt8]? {
+        var name: [UInt8] = []
+        var index = 0
+        func take(until end: UInt8, escapes: Bool) -> Bool {
+            while index < quoted.count {
+                let byte = quoted[index]
+                index += 1
+                if byte == end { return true }
+                guard escapes && byte == UInt8(ascii: "\\") else {
+                    name.append(byte)
+                    continue
+                }
+                guard index < quoted.count else { return false }
+                let code = quoted[index]
+                index += 1
+                switch code {
+                case UInt8(ascii: "a"): name.append(0x07)
+                case UInt8(ascii: "b"): name.append(0x08)
+                case UInt8(ascii: "f"): name.append(0x0c)
+                case UInt8(ascii: "n"): name.append(0x0a)
+                case UInt8(ascii: "r"): name.append(0x0d)
+                case UInt8(ascii: "t"): name.append(0x09)
+                case UInt8(ascii: "v"): name.append(0x0b)
+                case UInt8(ascii: "0")...UInt8(ascii: "7"):
+                    guard index + 1 < quoted.count else { return false }
+                    let digits = [code, quoted[index], quoted[index + 1]].map { Int($0) - 0x30 }
+                    guard digits.allSatisfy({ (0...7).contains($0) }) else { return false }
+                    let value = digits[0] * 64 + digits[1] * 8 + digits[2]
+                    guard value < 256 else { return false }
+                    name.append(UInt8(value))
+                    index += 2
+                default: return false
+                }
+            }
+            return false
+        }
+        while index < quoted.count {
+            let byte = quoted[index]
+            index += 1
+            switch byte {
+            case UInt8(ascii: "'"):
+                guard take(until: UInt8(ascii: "'"), escapes: false) else { return nil }
+            case UInt8(ascii: "\""):
+                guard take(until: UInt8(ascii: "\""), escapes: false) else { return nil }
+            case UInt8(ascii: "$"):
+                guard index < quoted.count, quoted[index] == UInt8(ascii: "'") else { return nil }
+                index += 1
+                guard take(until: UInt8(ascii: "'"), escapes: true) else { return nil }
+            case UInt8(ascii: "\\"):
+                guard index < quoted.count else { return nil }
+                name.append(quoted[index])
+                index += 1
+            default:
+                return nil
+            }
+        }
+        return quote(name) == quoted ? name : nil
+    }
+
     /// For each ASCII byte: whether it makes a name need quoting (a table, not a search per byte).
     private static let quotedCharacters = table(" !\"$&'()*;<=>?[\\^`|:\t")
     private static let doubleQuoteSpecials = table("\"$`\\!")

@@ -52,6 +52,9 @@ public struct ManifestVerifier: Sendable {
     /// `FILE.gz` instead (`--decompress`): a compressed archive audited against its originals'
     /// checksums, with no temporary files.
     public var decompressMissing = false
+    /// Only these lines (numbered from 1, as in messages) are read and judged; the others are
+    /// passed over and counted nowhere (`check --shard`, with ``Shard/consecutiveShare(of:)``).
+    public var lines: Range<Int>?
 
     /// A verifier with the given settings.
     public init(
@@ -73,10 +76,12 @@ public struct ManifestVerifier: Sendable {
         let lines = try ManifestLines(source: source, algorithm: algorithm, nulSeparated: nulSeparated)
         let ignoreMissing = self.ignoreMissing
         let decompressMissing = self.decompressMissing
+        let share = self.lines
         var summary = CheckSummary()
         try await ReadScheduler(options: options).run(
             lines.stream(), isolation: isolation,
             immediate: { item -> CheckVerdict?? in
+                if let share, !share.contains(item.number) { return .some(nil) }
                 switch item.line {
                 case .entry: return nil
                 case .comment, .empty: return .some(nil)
@@ -98,6 +103,26 @@ public struct ManifestVerifier: Sendable {
             })
         if let error = lines.readError { throw error }
         return summary
+    }
+
+    /// How many lines (records, with `nulSeparated`) a manifest file has: what a shard's share is
+    /// taken from.
+    ///
+    /// ```swift
+    /// let share = shard.consecutiveShare(of: try ManifestVerifier.lineCount(of: "SHA256SUMS", nulSeparated: false))
+    /// ```
+    public static func lineCount(of path: FilePath, nulSeparated: Bool) throws(FileError) -> Int {
+        let descriptor = path.withPlatformString { open($0, O_RDONLY | O_CLOEXEC) }
+        guard descriptor >= 0 else { throw FileError.lastSystemError(path) }
+        defer { close(descriptor) }
+        var reader = DelimitedRecordReader(fileDescriptor: descriptor, delimiter: nulSeparated ? 0 : UInt8(ascii: "\n"))
+        var count = 0
+        do {
+            while try reader.next() != nil { count += 1 }
+        } catch {
+            throw FileError(path: path, reason: .system(error))
+        }
+        return count
     }
 
     private static func check(

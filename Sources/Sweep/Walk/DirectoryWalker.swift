@@ -26,6 +26,9 @@ package struct DirectoryWalker: IteratorProtocol {
         var names: DirectoryListing
         var index = 0
         var identity: FileIdentity
+        /// With a shard: FNV-1a over the path below the root and a `/` (nothing for the root), so
+        /// each entry's shard costs only its name.
+        var shardHash = PathHash()
     }
 
     private var roots: any IteratorProtocol<RootPath>
@@ -77,19 +80,29 @@ package struct DirectoryWalker: IteratorProtocol {
 
     private mutating func visitRoot(_ bytes: [UInt8]) -> WalkEvent? {
         if options.dashMeansStandardInput && bytes == [UInt8(ascii: "-")] {
+            if let shard = options.shard, shard.index != 1 { return nil }
             return .file(.standardInput)
         }
         let path = FilePath(bytes: bytes)
         var info = stat()
         // Roots are followed even when they are links, as find -H, sha256sum and gzip do.
         guard path.withPlatformString({ stat($0, &info) }) == 0 else {
-            return .failure(.lastSystemError(path))
+            let error = FileError.lastSystemError(path)
+            // Reported once, by the shard the root's path belongs to (so that NDJSON parts merge).
+            if let shard = options.shard, !shard.contains(bytes) { return nil }
+            return .failure(error)
         }
         let status = FileStatus(info)
         if status.isDirectory {
             if isExcluded(relative: [], name: bytes.baseName) { return nil }
-            return enterDirectory(path: bytes, relative: []) { () throws(Errno) in try DirectoryHandle.open(path: path) }
+            // A root that cannot be opened is reported once, by the shard its path belongs to.
+            let isOthers = options.shard.map { !$0.contains(bytes) } ?? false
+            return enterDirectory(path: bytes, relative: [], shardHash: PathHash(), reportsFailure: !isOthers) { () throws(Errno) in
+                try DirectoryHandle.open(path: path)
+            }
         }
+        // A file named as a root belongs to the shard of its path as given.
+        if let shard = options.shard, !shard.contains(bytes) { return nil }
         guard status.isRegularFile else {
             if options.readsNamedStreams && rootsAreNamed && status.isStream {
                 // Opened by its name when read, never through a directory handle: a walked entry
@@ -124,6 +137,19 @@ package struct DirectoryWalker: IteratorProtocol {
     }
 
     private mutating func visitChild(_ name: DirectoryName, of top: Int) -> WalkEvent? {
+        var shardHash = stack[top].shardHash
+        // Every shard walks every directory; a file (or anything else that is reported) is left
+        // to the one shard its path below the root belongs to.
+        let isOthers: Bool
+        if let shard = options.shard {
+            shardHash.combine(name.bytes)
+            isOthers = shardHash.shard(count: shard.count) != shard.index
+        } else {
+            isOthers = false
+        }
+        // Another shard's file costs no path and no stat here (d_type says what it is).
+        if isOthers && name.type != DirectoryName.directory && name.type != DirectoryName.unknown
+            && name.type != DirectoryName.symbolicLink { return nil }
         // Fields are read in place: copying the frame would retain and release each of its parts.
         var path = stack[top].path
         if path.last != UInt8(ascii: "/") { path.append(UInt8(ascii: "/")) }
@@ -159,13 +185,14 @@ package struct DirectoryWalker: IteratorProtocol {
                 status = try directory.status(of: location.name, followingLinks: isLink && options.followSymlinks)
             } catch {
                 // A dangling link (with -L) is no file to process; an entry that vanished is worth a word.
-                if isLink { return nil }
+                if isLink || isOthers { return nil }
                 return .failure(FileError(path: FilePath(bytes: path), reason: .system(error)))
             }
             if status.isSymbolicLink { return nil }
             if status.isDirectory {
                 type = DirectoryName.directory
             } else {
+                if isOthers { return nil }
                 guard status.isRegularFile else {
                     return .skipped(FilePath(bytes: path), .notARegularFile(kind: status.kindDescription))
                 }
@@ -178,10 +205,12 @@ package struct DirectoryWalker: IteratorProtocol {
             if isExcluded(relative: relative, name: name.bytes) { return nil }
             let parent = directory
             let follow = options.followSymlinks
-            return enterDirectory(path: path, relative: relative) { () throws(Errno) in
+            shardHash.combine(UInt8(ascii: "/"))
+            return enterDirectory(path: path, relative: relative, shardHash: shardHash, reportsFailure: !isOthers) { () throws(Errno) in
                 try parent.openDirectory(name.fileName, followingLinks: follow)
             }
         }
+        if isOthers { return nil }
         return .skipped(FilePath(bytes: path), .notARegularFile(kind: DirectoryName.kindDescription(type)))
     }
 
@@ -195,7 +224,7 @@ package struct DirectoryWalker: IteratorProtocol {
     }
 
     private mutating func enterDirectory(
-        path: [UInt8], relative: [UInt8], open: () throws(Errno) -> DirectoryHandle
+        path: [UInt8], relative: [UInt8], shardHash: PathHash, reportsFailure: Bool, open: () throws(Errno) -> DirectoryHandle
     ) -> WalkEvent? {
         let directory: DirectoryHandle
         let identity: FileIdentity
@@ -204,15 +233,18 @@ package struct DirectoryWalker: IteratorProtocol {
             directory = try open()
             identity = try directory.status().identity
             if stack.contains(where: { $0.identity == identity }) {
+                // Every shard walks every directory; one of them (the owner of its path) reports it.
+                guard reportsFailure else { return nil }
                 return .failure(FileError(path: FilePath(bytes: path), reason: .fileSystemLoop))
             }
             names = try DirectoryListing.read(directory)
         } catch {
             // With -L a link to a directory that vanished or is a loop is reported; ELOOP without -L
             // means a directory was swapped for a link after it was listed: reported, not followed.
+            guard reportsFailure else { return nil }
             return .failure(FileError(path: FilePath(bytes: path), reason: .system(error)))
         }
-        stack.append(Frame(directory: directory, path: path, relative: relative, names: names, identity: identity))
+        stack.append(Frame(directory: directory, path: path, relative: relative, names: names, identity: identity, shardHash: shardHash))
         return nil
     }
 }

@@ -40,6 +40,10 @@ public struct WalkOptions: Sendable {
     /// whatever this says.
     public var statFiles = true
 
+    /// Only the files of this share of the walk (`--shard K/N`); every directory is still walked.
+    /// See ``Shard`` for which file belongs to which shard.
+    public var shard: Shard?
+
     package var needsStatus: Bool { statFiles || modifiedBefore != nil }
 
     /// The defaults: no links followed, no filters.
