@@ -17,12 +17,15 @@ struct LedgerReport: Sendable {
     /// `sum --update`: the manifest is the output, so standard output stays quiet unless --json.
     func update(with updater: ManifestUpdater) async throws {
         let json = self.json
-        let progressEnabled = progress
+        let (counters, progress) = Self.progressLine(enabled: progress)
+        var updater = updater
+        if progress != nil { updater.options.progress = counters }
+        let runner = updater
         let status = try await Interruption.run { () async throws -> Int32 in
             var output = OutputBuffer(descriptor: STDOUT_FILENO)
-            var progress = ProgressLine(enabled: progressEnabled)
+            let ticker = progress.map { line in Task { await line.run() } }
             do {
-                let summary = try await updater.run { event in
+                let summary = try await runner.run { event in
                     switch event {
                     case .file(let path, let state, let digest, let hashed):
                         if json {
@@ -33,8 +36,7 @@ struct LedgerReport: Sendable {
                                 ]).appendLine(to: &$0)
                             }
                         }
-                        progress?.advance(bytes: 0)
-                    case .removed(let path, let digest):
+                        case .removed(let path, let digest):
                         if json {
                             try output.append {
                                 JSONValue.object(FilePath(bytes: path).jsonMembers() + [
@@ -49,11 +51,11 @@ struct LedgerReport: Sendable {
                         Console.message(path: path, reason.description)
                     }
                 }
-                progress?.finish()
+                ticker?.cancel(); progress?.finish()
                 if let distrust = summary.distrust {
-                    Console.message("\(updater.manifest): \(distrust): nothing was trusted, every file was hashed")
+                    Console.message("\(runner.manifest): \(distrust): nothing was trusted, every file was hashed")
                 }
-                Console.message("\(updater.manifest): \(summary.unchanged) unchanged, \(summary.changed) changed, \(summary.new) new, \(summary.removed) removed; hashed \(summary.hashed) files (\(summary.hashedBytes) bytes)"
+                Console.message("\(runner.manifest): \(summary.unchanged) unchanged, \(summary.changed) changed, \(summary.new) new, \(summary.removed) removed; hashed \(summary.hashed) files (\(summary.hashedBytes) bytes)"
                     + (summary.failed > 0 ? "; \(summary.failed) could not be read (left out)" : ""))
                 if json {
                     try output.append {
@@ -69,10 +71,10 @@ struct LedgerReport: Sendable {
                 try output.flush()
                 return summary.failed > 0 ? 1 : 0
             } catch {
-                progress?.finish()
+                ticker?.cancel(); progress?.finish()
                 if error is CancellationError { throw error }
                 try? output.flush()
-                Self.say(error, manifest: updater.manifest)
+                Self.say(error, manifest: runner.manifest)
                 return 1
             }
         }
@@ -83,13 +85,15 @@ struct LedgerReport: Sendable {
     /// standard error.
     func audit(with auditor: ManifestAuditor, silent: Bool) async throws {
         let json = self.json
-        let progressEnabled = progress
+        let (counters, progress) = Self.progressLine(enabled: progress)
+        var auditor = auditor
+        if progress != nil { auditor.options.progress = counters }
+        let runner = auditor
         let status = try await Interruption.run { () async throws -> Int32 in
             var output = OutputBuffer(descriptor: STDOUT_FILENO)
-            var progress = ProgressLine(enabled: progressEnabled)
+            let ticker = progress.map { line in Task { await line.run() } }
             do {
-                let summary = try await auditor.run { verdict in
-                    progress?.advance(bytes: 0)
+                let summary = try await runner.run { verdict in
                     if let error = verdict.error {
                         try output.flush()
                         Console.error(error)
@@ -100,22 +104,22 @@ struct LedgerReport: Sendable {
                         try output.append { Self.appendLine(verdict, to: &$0) }
                     }
                 }
-                progress?.finish()
+                ticker?.cancel(); progress?.finish()
                 try output.flush()
                 if !summary.hasLedger {
-                    Console.message("\(auditor.ledgerPath): no ledger: corrupt cannot be told from changed (sweep sum --update \(auditor.manifest) builds one)")
+                    Console.message("\(runner.ledgerPath): no ledger: corrupt cannot be told from changed (sweep sum --update \(runner.manifest) builds one)")
                 }
-                Console.message("\(auditor.manifest): " + Self.describe(summary.counts))
+                Console.message("\(runner.manifest): " + Self.describe(summary.counts))
                 if json {
                     try output.append { Self.summaryJSON(summary.counts, extra: [("ledger", .bool(summary.hasLedger))]).appendLine(to: &$0) }
                     try output.flush()
                 }
                 return summary.counts.exitStatus
             } catch {
-                progress?.finish()
+                ticker?.cancel(); progress?.finish()
                 if error is CancellationError { throw error }
                 try? output.flush()
-                Self.say(error, manifest: auditor.manifest)
+                Self.say(error, manifest: runner.manifest)
                 return 1
             }
         }
@@ -125,14 +129,16 @@ struct LedgerReport: Sendable {
     /// `scrub`: `PATH: KIND` for each file that is not ok; what was done and what remains on standard error.
     func scrub(with scrubber: Scrubber) async throws {
         let json = self.json
-        let progressEnabled = progress
+        let (counters, progress) = Self.progressLine(enabled: progress)
+        var scrubber = scrubber
+        if progress != nil { scrubber.options.progress = counters }
+        let runner = scrubber
         let status = try await Interruption.run { () async throws -> Int32 in
             var output = OutputBuffer(descriptor: STDOUT_FILENO)
-            var progress = ProgressLine(enabled: progressEnabled)
+            let ticker = progress.map { line in Task { await line.run() } }
             let started = FileTime.now
             do {
-                let summary = try await scrubber.run { verdict in
-                    progress?.advance(bytes: 0)
+                let summary = try await runner.run { verdict in
                     if let error = verdict.error {
                         try output.flush()
                         Console.error(error)
@@ -143,13 +149,13 @@ struct LedgerReport: Sendable {
                         try output.append { Self.appendLine(verdict, to: &$0) }
                     }
                 }
-                progress?.finish()
+                ticker?.cancel(); progress?.finish()
                 try output.flush()
                 let seconds = FileTime.now.seconds(since: started)
                 let oldest = summary.oldestVerification.map { Self.date($0) } ?? "never (\(summary.neverVerified) files not yet verified)"
-                Console.message("\(scrubber.manifest): verified \(AuditVerdict.Kind.allCases.reduce(0) { $0 + summary.counts[$1] }) files (\(summary.counts.bytes) bytes) in \((seconds * 10).rounded() / 10) s: "
+                Console.message("\(runner.manifest): verified \(AuditVerdict.Kind.allCases.reduce(0) { $0 + summary.counts[$1] }) files (\(summary.counts.bytes) bytes) in \((seconds * 10).rounded() / 10) s: "
                     + Self.describe(summary.counts))
-                Console.message("\(scrubber.manifest): \(summary.remainingFiles) files (\(summary.remainingBytes) bytes) remain to verify; oldest verification: \(oldest)")
+                Console.message("\(runner.manifest): \(summary.remainingFiles) files (\(summary.remainingBytes) bytes) remain to verify; oldest verification: \(oldest)")
                 if json {
                     try output.append {
                         Self.summaryJSON(summary.counts, extra: [
@@ -162,10 +168,10 @@ struct LedgerReport: Sendable {
                 }
                 return summary.counts.exitStatus
             } catch {
-                progress?.finish()
+                ticker?.cancel(); progress?.finish()
                 if error is CancellationError { throw error }
                 try? output.flush()
-                Self.say(error, manifest: scrubber.manifest)
+                Self.say(error, manifest: runner.manifest)
                 return 1
             }
         }
@@ -216,5 +222,11 @@ struct LedgerReport: Sendable {
         case let error as WriteError: Console.error(FileError(path: manifest, reason: .system(error.errno)))
         default: Console.message("\(manifest): \(error)")
         }
+    }
+
+    /// The progress line of a ledger command, with the counters its readers update (nil when off).
+    private static func progressLine(enabled: Bool?) -> (ReadProgress, ProgressLine?) {
+        let counters = ReadProgress()
+        return (counters, ProgressLine(progress: counters, enabled: enabled))
     }
 }
