@@ -96,9 +96,11 @@ struct CommandRunner<S: Stage>: Sendable {
         // the line was asked for by name (it costs a second walk). Never over standard input or a
         // list read from it, which cannot be read twice.
         let sizeable = progress != nil && common.selection.filesFrom == nil && !paths.contains("-") && !paths.isEmpty
+        // A task of its own beside `pipeline.run` (which holds this scope's structured children),
+        // cancelled and awaited by `endProgress`, so it never outlives the run.
         let preWalk: Task<Void, Never>? =
             sizeable && (common.progress == true || Self.noneIsADirectory(paths))
-            ? Task.detached(priority: .utility) { [common, paths, skipping] in
+            ? Task(priority: .utility) { [common, paths, skipping] in
                 var files = 0
                 var bytes: Int64 = 0
                 for await event in common.walker(paths: paths, skipping: skipping, adjust: adjust).events() {
@@ -112,6 +114,7 @@ struct CommandRunner<S: Stage>: Sendable {
         func endProgress() async {
             preWalk?.cancel()
             ticker?.cancel()
+            await preWalk?.value
             await ticker?.value
         }
         let quiet = self.quiet
