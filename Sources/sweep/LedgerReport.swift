@@ -51,7 +51,7 @@ struct LedgerReport: Sendable {
                         Console.message(path: path, reason.description)
                     }
                 }
-                ticker?.cancel(); progress?.finish()
+                await Self.endProgress(ticker)
                 if let distrust = summary.distrust {
                     Console.message("\(runner.manifest): \(distrust): nothing was trusted, every file was hashed")
                 }
@@ -71,7 +71,7 @@ struct LedgerReport: Sendable {
                 try output.flush()
                 return summary.failed > 0 ? 1 : 0
             } catch {
-                ticker?.cancel(); progress?.finish()
+                await Self.endProgress(ticker)
                 if error is CancellationError { throw error }
                 try? output.flush()
                 Self.say(error, manifest: runner.manifest)
@@ -104,7 +104,7 @@ struct LedgerReport: Sendable {
                         try output.append { Self.appendLine(verdict, to: &$0) }
                     }
                 }
-                ticker?.cancel(); progress?.finish()
+                await Self.endProgress(ticker)
                 try output.flush()
                 if !summary.hasLedger {
                     Console.message("\(runner.ledgerPath): no ledger: corrupt cannot be told from changed (sweep sum --update \(runner.manifest) builds one)")
@@ -116,7 +116,7 @@ struct LedgerReport: Sendable {
                 }
                 return summary.counts.exitStatus
             } catch {
-                ticker?.cancel(); progress?.finish()
+                await Self.endProgress(ticker)
                 if error is CancellationError { throw error }
                 try? output.flush()
                 Self.say(error, manifest: runner.manifest)
@@ -149,7 +149,7 @@ struct LedgerReport: Sendable {
                         try output.append { Self.appendLine(verdict, to: &$0) }
                     }
                 }
-                ticker?.cancel(); progress?.finish()
+                await Self.endProgress(ticker)
                 try output.flush()
                 let seconds = FileTime.now.seconds(since: started)
                 let oldest = summary.oldestVerification.map { Self.date($0) } ?? "never (\(summary.neverVerified) files not yet verified)"
@@ -168,7 +168,7 @@ struct LedgerReport: Sendable {
                 }
                 return summary.counts.exitStatus
             } catch {
-                ticker?.cancel(); progress?.finish()
+                await Self.endProgress(ticker)
                 if error is CancellationError { throw error }
                 try? output.flush()
                 Self.say(error, manifest: runner.manifest)
@@ -228,5 +228,12 @@ struct LedgerReport: Sendable {
     private static func progressLine(enabled: Bool?) -> (ReadProgress, ProgressLine?) {
         let counters = ReadProgress()
         return (counters, ProgressLine(progress: counters, enabled: enabled))
+    }
+
+    /// Stops the progress line's timer and waits for it, so the line is erased (by the timer task
+    /// itself) before anything final is written, as `CommandRunner` does.
+    private static func endProgress(_ ticker: Task<Void, Never>?) async {
+        ticker?.cancel()
+        await ticker?.value
     }
 }
