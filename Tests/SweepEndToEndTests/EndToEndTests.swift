@@ -1,6 +1,7 @@
 import Testing
 
-/// Every end-to-end suite runs the built binary and waits for it (and for the peers) by blocking:
-/// run side by side they would hold every thread of the pool that the unit tests, running in
-/// parallel, need. Nested here, they run one test at a time while the unit tests run beside them.
-@Suite(.serialized) enum EndToEndTests {}
+/// Every end-to-end suite runs the built binary and waits for it (and for the peers) by blocking.
+/// Nested here, they run one test at a time (their memory and timing checks assume a machine not
+/// crowded by their siblings), on threads of their own, so the unit tests keep the whole
+/// cooperative pool beside them.
+@Suite(.serialized, .offCooperativePool) enum EndToEndTests {}

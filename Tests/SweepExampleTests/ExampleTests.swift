@@ -7,8 +7,9 @@ import Testing
 ///
 /// Each script builds a package of its own (the Examples package, or the DocC samples as one), with
 /// its own copy of the dependencies: minutes on two cores the first time, seconds afterwards.
-/// One at a time, so the two builds do not fight over the cores.
-@Suite(.serialized, .timeLimit(.minutes(30 * testTimeScale)))
+/// One at a time, so the two builds do not fight over the cores; on threads of their own, since
+/// each waits minutes for its script and must not hold a thread of the cooperative pool meanwhile.
+@Suite(.serialized, .offCooperativePool, .timeLimit(.minutes(30 * testTimeScale)))
 struct ExampleTests {
     /// Runs `bash SCRIPT ARGUMENTS` from the package root; its whole output goes into failure messages.
     static func runScript(_ script: String, _ arguments: [Arg] = []) throws -> ProcessOutput {
