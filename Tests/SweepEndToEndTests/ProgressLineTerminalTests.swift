@@ -7,8 +7,8 @@ extension EndToEndTests {
     /// copies what it shows): it appears on a terminal, says what is read while a file is still in
     /// flight, and is erased before the results; it never appears on a pipe or with `--no-progress`.
     ///
-    /// A FIFO named first holds the run: its writer sends 1000 bytes and waits two seconds (ten
-    /// ticks of the line) before closing, and the regular file after it is read once it has.
+    /// A FIFO named first holds the run while the line is looked at; the regular file after it is
+    /// read once the FIFO is closed.
     @Suite(.timeLimit(.minutes(2 * testTimeScale)))
     struct ProgressLineTerminalTests {
         static let erase = "\r\u{1B}[K"
@@ -34,25 +34,71 @@ extension EndToEndTests {
             return fifo.replacingOccurrences(of: "  -\n", with: "  slow\n") + big
         }
 
-        @Test(.disabled("timing-dependent on a loaded machine (read-ahead before the first tick); to be made deterministic"))
-        func onATerminalTheLineShowsTheFileInFlightThenIsErased() async throws {
-            let (output, tree) = try await Self.run("sum -j 1", terminal: true)
-            #expect(output.status == .exited(0), "\(output)")
-            let screen = output.stdoutText
-            // The walk of the two roots is over at once: the total is known, and the FIFO's
-            // 1000 bytes are counted while it is still open (no file is done yet).
-            // Intermittent on a loaded machine: if `big` is read ahead before the first tick, more
-            // is read than the walk saw (the FIFO's size is 0), and by design no percentage is drawn.
-            withKnownIssue("big read ahead before the first tick", isIntermittent: true) {
-                #expect(screen.contains(Self.erase + "0% 1.0 kB of 10.0 MB, "), "\(screen.debugDescription)")
+        /// Runs `sweep ARGUMENTS` on a terminal in `tree` (where `slow` is a FIFO) with the test as
+        /// the FIFO's writer: it sends 1000 bytes, then keeps the FIFO open until the screen shows
+        /// every one of `expected` (however slow the machine), and only then lets the run end.
+        /// Returns the run's status, what the terminal showed, and whether `expected` was shown.
+        static func runHoldingTheFIFO(
+            _ arguments: String, in tree: TempTree, until expected: [String]
+        ) throws -> (output: ProcessOutput, screen: String, shown: Bool) {
+            let screenFile = tree.root + utf8("/screen")
+            let child = try spawnProcess(
+                "script", ["-qfec", Arg("\(sweepExecutable) \(arguments)"), "/dev/null"],
+                directory: tree.root, stdoutFile: screenFile)
+            // Blocks until sweep opens the FIFO for reading: these tests run off the cooperative pool.
+            let writer = open(tree.rootString + "/slow", O_WRONLY)
+            guard writer >= 0 else {
+                child.signal(SIGKILL)
+                return (child.wait(), "", false)
             }
-            #expect(screen.contains(", 0/2 files: slow"), "the current file: \(screen.debugDescription)")
+            let zeros = [UInt8](repeating: 0, count: 1000)
+            _ = zeros.withUnsafeBytes { write(writer, $0.baseAddress, $0.count) }
+            let shown = blockUntil(atMost: 60) {
+                let screen = String(decoding: (try? readFile(screenFile)) ?? [], as: UTF8.self)
+                return expected.allSatisfy(screen.contains)
+            }
+            close(writer)
+            let output = child.wait()
+            return (output, String(decoding: (try? readFile(screenFile)) ?? [], as: UTF8.self), shown)
+        }
+
+        @Test func onATerminalTheLineShowsTheFileInFlightThenIsErased() async throws {
+            let tree = try TempTree("progress-terminal")
+            try tree.file("big", [UInt8](repeating: 0x62, count: 10_000_000))
+            _ = try tree.fifo("slow")
+            // The walk of the two roots is over at once: the total is known, and the FIFO's 1000
+            // bytes are counted while it is still open (no file is done yet), as the current file.
+            let (output, screen, shown) = try Self.runHoldingTheFIFO(
+                "sum -j 1 slow big", in: tree, until: [Self.erase + "0% 1.0 kB of 10.0 MB, ", ", 0/2 files: slow"])
+            #expect(shown, "the line while the FIFO was open: \(screen.debugDescription)")
+            #expect(output.status == .exited(0), "\(output)")
             // Erased before the results are written, and never drawn after the last one.
             let results = try Self.expectedSums(tree).replacingOccurrences(of: "\n", with: "\r\n")
             #expect(screen.hasSuffix(results), "\(screen.debugDescription)")
             let afterLastErase = screen.components(separatedBy: "\u{1B}[K").last ?? ""
             #expect(!afterLastErase.contains("B/s"), "\(screen.debugDescription)")
             #expect(screen.replacingOccurrences(of: Self.erase, with: "").contains("B/s") && screen.hasPrefix(Self.erase))
+        }
+
+        /// `check` draws the same line while it reads the files its manifest lists (no total: the
+        /// manifest is not sized ahead), and erases it before the status lines. It never opens a
+        /// FIFO its manifest names, so strace holds the file in flight instead: the second read of
+        /// `big` is delayed by 3 seconds (fifteen ticks of the line).
+        @Test func checkShowsTheLineWhileAListedFileIsRead() async throws {
+            try #require(Attack.hasStrace, "strace (scripts/install-packages.sh test) holds the file in flight")
+            let tree = try TempTree("progress-check")
+            try tree.file("big", [UInt8](repeating: 0x62, count: 10_000_000))
+            let sum = try runProcess("sha256sum", ["big"], directory: tree.root).stdoutText
+            try tree.file("SUMS", sum)
+            let delay = 3_000_000 * testTimeScale
+            let command = "strace -f -qq -o /dev/null -e trace=pread64 -e inject=pread64:delay_enter=\(delay):when=2 \(sweepExecutable) check -j 1 SUMS"
+            let output = try await awaitOffPool {
+                try spawnProcess("script", ["-qfec", Arg(command), "/dev/null"], directory: tree.root, traced: true).wait()
+            }
+            let screen = output.stdoutText
+            #expect(output.status == .exited(0), "\(output)")
+            #expect(screen.contains(Self.erase) && screen.contains(", 0 files: big"), "the line while big was read: \(screen.debugDescription)")
+            #expect(screen.hasSuffix(Self.erase + "big: OK\r\n"), "\(screen.debugDescription)")
         }
 
         @Test func onAPipeOrWithNoProgressThereIsNoLine() async throws {
