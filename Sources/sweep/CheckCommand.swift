@@ -71,7 +71,7 @@ struct CheckCommand: ParsableCommand, ProcessingCommand {
     @Flag(name: [.customShort("L"), .customLong("follow-symlinks")], help: "With --audit: follow symbolic links while walking.")
     var followSymlinks = false
 
-    @Flag(inversion: .prefixedNo, help: "With --audit: show a live progress line on standard error.")
+    @Flag(inversion: .prefixedNo, help: "Show a live progress line on standard error (default: when it is a terminal).")
     var progress: Bool?
 
     @Option(name: .customLong("shard"), help: ArgumentHelp(
@@ -199,12 +199,33 @@ struct CheckCommand: ParsableCommand, ProcessingCommand {
     private func verify(
         _ source: ManifestVerifier.Source, with verifier: ManifestVerifier, output: inout OutputBuffer, records: inout Int
     ) async throws -> Bool {
+        // The progress line: bytes of the listed files read so far (of those in flight too), files
+        // done and the file being read; erased before any message and before the final warnings.
+        let counters = ReadProgress()
+        let line = ProgressLine(progress: counters, enabled: progress)
+        var verifier = verifier
+        if line != nil { verifier.options.progress = counters }
+        let ticker = line.map { line in Task { await line.run() } }
+        let outputIsTerminal = line != nil && isatty(STDOUT_FILENO) == 1
+        func endProgress() async {
+            ticker?.cancel()
+            await ticker?.value
+        }
         let summary: CheckSummary
         do {
             summary = try await verifier.verify(source) { verdict in
-                records += try report(verdict, source: source, output: &output)
+                guard let line, outputIsTerminal || Self.writesToStandardError(verdict) else {
+                    records += try report(verdict, source: source, output: &output)
+                    return
+                }
+                try line.clear {
+                    records += try report(verdict, source: source, output: &output)
+                    if outputIsTerminal { try output.flush() }
+                }
             }
+            await endProgress()
         } catch let error as FileError {
+            await endProgress()
             try output.flush()
             // coreutils says "read error" for a manifest it opened but could not read (a directory).
             if case .file = source, error.errno != nil, error.errno != .noSuchFileOrDirectory, error.errno != .permissionDenied {
@@ -213,6 +234,9 @@ struct CheckCommand: ParsableCommand, ProcessingCommand {
                 Console.message(name: source.displayName, error.message)
             }
             return false
+        } catch {
+            await endProgress()
+            throw error
         }
         try output.flush()
         if json {
@@ -243,6 +267,14 @@ struct CheckCommand: ParsableCommand, ProcessingCommand {
             }
         }
         return summary.succeeded(strict: strict, ignoreMissing: ignoreMissing)
+    }
+
+    /// Whether ``report(_:source:output:)`` may write a message to standard error for `verdict`.
+    private static func writesToStandardError(_ verdict: CheckVerdict) -> Bool {
+        switch verdict.outcome {
+        case .unreadable, .improperlyFormatted: true
+        case .matched, .mismatched, .missingIgnored: false
+        }
     }
 
     /// Prints one verdict; returns how many lines it put on standard output (0 or 1).

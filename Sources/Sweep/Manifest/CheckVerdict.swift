@@ -23,3 +23,14 @@ public struct CheckVerdict: Sendable {
     /// when there was none.
     public var lastTag: DigestAlgorithm? = nil
 }
+
+extension CheckVerdict {
+    /// Whether the verdict came from trying to read a listed file (what a progress line counts as a
+    /// file done), rather than from the line alone.
+    var isRead: Bool {
+        switch outcome {
+        case .matched, .mismatched, .unreadable, .missingIgnored: true
+        case .improperlyFormatted: false
+        }
+    }
+}

@@ -77,6 +77,7 @@ public struct ManifestVerifier: Sendable {
         let ignoreMissing = self.ignoreMissing
         let decompressMissing = self.decompressMissing
         let share = self.lines
+        let options = self.options
         var summary = CheckSummary()
         try await ReadScheduler(options: options).run(
             lines.stream(), isolation: isolation,
@@ -93,11 +94,14 @@ public struct ManifestVerifier: Sendable {
             // while one large file delays only a few neighbours.
             cost: { _ in max(1, options.batchBytes / 8) },
             read: { items, reader, cancelled in
-                await Self.check(items, reader: reader, ignoreMissing: ignoreMissing, decompressMissing: decompressMissing, cancelled: cancelled)
+                await Self.check(
+                    items, reader: reader, options: options, ignoreMissing: ignoreMissing, decompressMissing: decompressMissing,
+                    cancelled: cancelled)
                     .map { .done($0) }
             },
             deliver: { verdict in
                 guard let verdict else { return }
+                if verdict.isRead { options.progress?.fileDone() }
                 summary.record(verdict)
                 try await body(verdict)
             })
@@ -126,15 +130,15 @@ public struct ManifestVerifier: Sendable {
     }
 
     private static func check(
-        _ items: [ManifestLines.Item], reader: ReaderSelection, ignoreMissing: Bool, decompressMissing: Bool,
-        cancelled: CancellationFlag
+        _ items: [ManifestLines.Item], reader: ReaderSelection, options: PipelineOptions, ignoreMissing: Bool,
+        decompressMissing: Bool, cancelled: CancellationFlag
     ) async -> [CheckVerdict?] {
         let entries = items.map { item -> ManifestEntry in
             guard case .entry(let entry) = item.line else { preconditionFailure("only entries are checked") }
             return entry
         }
         let requests = entries.map {
-            ReadRequest(FileEntry(path: FilePath(bytes: $0.path)), into: Pipeline(stage: DigestStage($0.expected.algorithm)).makeConsumer())
+            ReadRequest(FileEntry(path: FilePath(bytes: $0.path)), into: Pipeline(stage: DigestStage($0.expected.algorithm), options: options).makeConsumer())
         }
         // Nothing is deferred here (no request asks), so every read has a result.
         var reads = await reader.read(requests, isCancelled: { cancelled.isSet }).map { $0! }
@@ -144,7 +148,7 @@ public struct ManifestVerifier: Sendable {
             if !missing.isEmpty {
                 let retries = missing.map { index in
                     ReadRequest(FileEntry(path: FilePath(bytes: entries[index].path + Array(".gz".utf8))),
-                                into: Pipeline(stage: DecompressedStage(DigestStage(entries[index].expected.algorithm))).makeConsumer())
+                                into: Pipeline(stage: DecompressedStage(DigestStage(entries[index].expected.algorithm)), options: options).makeConsumer())
                 }
                 let retried = await reader.read(retries, isCancelled: { cancelled.isSet }).map { $0! }
                 for (index, result) in zip(missing, retried) {
