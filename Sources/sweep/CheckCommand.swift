@@ -125,7 +125,7 @@ struct CheckCommand: ParsableCommand, ProcessingCommand {
                 manifest: manifest, ledger: ledger.ledgerPath(forManifest: manifest),
                 roots: manifests.count > 1 ? manifests.dropFirst().map { RawArguments.shared.path($0) } : nil, algorithm: algorithm,
                 makeWalker: { [selection] roots, skipping in
-                    selection.walker(paths: roots.map { String(decoding: $0.bytes, as: UTF8.self) }, skipping: skipping) { options in
+                    selection.walker(roots: roots, skipping: skipping) { options in
                         var options = options
                         // The size and mtime decide corrupt from changed; a stat while walking gives them.
                         options.statFiles = true

@@ -19,6 +19,10 @@ struct CommonOptions: ParsableArguments {
     func walker(paths: [String], skipping: Set<FileIdentity> = [], adjust: (WalkOptions) -> WalkOptions = { $0 }) -> Walker {
         selection.walker(paths: paths, skipping: skipping, adjust: adjust)
     }
+
+    func walker(roots: [FilePath], skipping: Set<FileIdentity> = [], adjust: (WalkOptions) -> WalkOptions = { $0 }) -> Walker {
+        selection.walker(roots: roots, skipping: skipping, adjust: adjust)
+    }
 }
 
 /// What to walk and how to print it: the options of every command that walks, `list` included
@@ -81,7 +85,13 @@ struct SelectionOptions: ParsableArguments {
         paths.isEmpty && filesFrom == nil ? ["-"] : paths
     }
 
+    /// The walk of `paths` as given on the command line (`.` when none).
     func walker(paths: [String], skipping: Set<FileIdentity> = [], adjust: (WalkOptions) -> WalkOptions = { $0 }) -> Walker {
+        walker(roots: paths.isEmpty ? [FilePath(".")] : paths.map { RawArguments.shared.path($0) }, skipping: skipping, adjust: adjust)
+    }
+
+    /// The walk of `roots`, exact bytes (those a ledger recorded, say).
+    func walker(roots: [FilePath], skipping: Set<FileIdentity> = [], adjust: (WalkOptions) -> WalkOptions = { $0 }) -> Walker {
         var options = WalkOptions()
         options.followSymlinks = followSymlinks
         options.include = includes.map { Glob(bytes: RawArguments.shared.bytes(of: $0)) }
@@ -100,7 +110,6 @@ struct SelectionOptions: ParsableArguments {
             let list = filesFrom == "-" ? nil : RawArguments.shared.path(filesFrom)
             return Walker(.listFile(list, nulSeparated: nulSeparated), options: options)
         }
-        let roots = paths.isEmpty ? [FilePath(".")] : paths.map { RawArguments.shared.path($0) }
         return Walker(roots: roots, options: options)
     }
 }

@@ -114,7 +114,7 @@ struct SumCommand: ParsableCommand, ProcessingCommand {
                 manifest: manifest, ledger: ledger.ledgerPath(forManifest: manifest),
                 roots: paths.isEmpty ? nil : paths.map { RawArguments.shared.path($0) }, algorithm: algorithm,
                 makeWalker: { [common] roots, skipping in
-                    common.walker(paths: roots.map { String(decoding: $0.bytes, as: UTF8.self) }, skipping: skipping) { options in
+                    common.walker(roots: roots, skipping: skipping) { options in
                         var options = options
                         // The ledger compares each file's metadata before deciding to read it.
                         options.statFiles = true

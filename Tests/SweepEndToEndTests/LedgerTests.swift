@@ -131,6 +131,35 @@ extension EndToEndTests {
             #expect(unnamed.stderrText.contains("no ledger records which paths it covers"), "\(unnamed)")
         }
 
+        /// A root and a manifest whose names are not UTF-8 are recorded as their bytes (sqlite3 reads
+        /// them back exactly): the next update without paths walks the same root and reads nothing
+        /// again, and the audit finds every file as it was.
+        @Test func rootAndManifestNamesThatAreNotUTF8AreKeptAsBytes() throws {
+            let tree = try TempTree("ledger-bytes")
+            let root = utf8("d") + [0xFF]
+            let manifest = utf8("S") + [0xFE]
+            try tree.directory(root)
+            _ = try tree.file(root + utf8("/a"), utf8("alpha\n"))
+            _ = try tree.file(root + utf8("/b"), utf8("bravo\n"))
+            let first = try runSweep(["sum", "--update", Arg(manifest), Arg(root)], directory: tree.root)
+            #expect(first.status == .exited(0), "\(first)")
+            let fresh = try runSweep(["sum", Arg(root)], directory: tree.root)
+            #expect(try readFile(tree.root + utf8("/") + manifest) == fresh.stdout)
+
+            let ledger = tree.root + utf8("/") + manifest + utf8(".sweep-ledger")
+            let recorded = try runProcess("sqlite3", [Arg(ledger), "SELECT hex(value) FROM meta WHERE key = 'roots'"])
+            #expect(recorded.stdoutText == "64FF\n", "\(recorded)")
+
+            let again = try runSweep(["sum", "--update", Arg(manifest), "--json"], directory: tree.root)
+            #expect(again.status == .exited(0), "\(again)")
+            #expect(try Self.states(again).summary["hashed"] as? Int == 0, "the recorded root, nothing read again: \(again)")
+            #expect(try readFile(tree.root + utf8("/") + manifest) == fresh.stdout)
+
+            let audit = try runSweep(["check", "--audit", Arg(manifest)], directory: tree.root)
+            #expect(audit.status == .exited(0), "\(audit)")
+            #expect(audit.stdout.isEmpty, "\(audit)")
+        }
+
         @Test func scrubVerifiesOldestFirstAndResumes() throws {
             let names = ["a", "b", "c", "d", "e", "f"]
             let tree = try Self.tree("scrub", files: Dictionary(uniqueKeysWithValues: names.map { ($0, String(repeating: $0, count: 1000)) }))

@@ -133,6 +133,22 @@ package final class Ledger {
         return try select.step() ? select.text(0) : nil
     }
 
+    /// The meta value for `key` as the exact bytes stored: paths (`manifest`, `roots`,
+    /// `working_directory`) are kept as blobs, since a name need not be UTF-8.
+    package func metaBytes(_ key: String) throws(LedgerError) -> [UInt8]? {
+        let select = try connection.prepare("SELECT value FROM meta WHERE key = ?")
+        try select.bind(1, text: key)
+        return try select.step() ? select.blob(0) : nil
+    }
+
+    /// Stores `bytes` under `key` as a blob (see ``metaBytes(_:)``).
+    package func setMeta(_ key: String, bytes: [UInt8]) throws(LedgerError) {
+        let insert = try connection.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        try insert.bind(1, text: key)
+        try insert.bind(2, blob: bytes)
+        try insert.run()
+    }
+
     package func setMeta(_ key: String, _ value: String) throws(LedgerError) {
         let insert = try connection.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
         try insert.bind(1, text: key)

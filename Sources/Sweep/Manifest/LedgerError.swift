@@ -10,7 +10,7 @@ package enum LedgerError: Error, Sendable, CustomStringConvertible {
     /// SQLite refused: the code (SQLITE_BUSY, SQLITE_NOTADB…) and its message.
     case sqlite(path: FilePath, code: Int32, message: String)
     /// The ledger records another manifest than the one named.
-    case otherManifest(path: FilePath, recorded: String, given: String)
+    case otherManifest(path: FilePath, recorded: FilePath, given: FilePath)
     /// The ledger records other roots (or another working directory) than this run walks.
     case otherRoots(path: FilePath, recorded: String, given: String)
     /// A database, but not a ledger this sweep can read (no meta table, or a newer schema).

@@ -54,14 +54,14 @@ package struct ManifestAuditor: Sendable {
         let ledger: Ledger? = ledgerExists ? try Ledger(path: ledgerPath, create: false) : nil
         if let ledger, !ledger.isNew {
             let manifestName = ManifestFingerprint.absolute(manifest)
-            if let recorded = try ledger.meta("manifest"), recorded != manifestName {
-                throw LedgerError.otherManifest(path: ledgerPath, recorded: recorded, given: manifestName)
+            if let recorded = try ledger.metaBytes("manifest"), recorded != manifestName {
+                throw LedgerError.otherManifest(path: ledgerPath, recorded: FilePath(bytes: recorded), given: FilePath(bytes: manifestName))
             }
             summary.hasLedger = true
         }
         let index = try await ManifestIndex(manifest: manifest, algorithm: algorithm, nulSeparated: nulSeparated)
-        let recordedRoots = summary.hasLedger ? try ledger?.meta("roots") : nil
-        guard let roots = self.roots ?? recordedRoots.map({ $0.split(separator: "\u{0}").map { FilePath(String($0)) } }) else {
+        let recordedRoots = summary.hasLedger ? try ledger?.metaBytes("roots") : nil
+        guard let roots = self.roots ?? recordedRoots.map(ManifestFingerprint.roots) else {
             throw LedgerError.rootsUnknown(manifest: manifest)
         }
         let algorithm = self.algorithm ?? index.firstAlgorithm ?? .sha256

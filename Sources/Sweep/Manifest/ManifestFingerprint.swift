@@ -52,16 +52,27 @@ package struct ManifestFingerprint: Sendable, Hashable {
         return ManifestFingerprint(hex: Builder.hex(hasher.finalize()))
     }
 
-    /// `path` made absolute against the working directory, as the ledger names its manifest.
-    package static func absolute(_ path: FilePath) -> String {
-        if path.bytes.first == UInt8(ascii: "/") { return String(decoding: path.bytes, as: UTF8.self) }
-        return workingDirectory + "/" + String(decoding: path.bytes, as: UTF8.self)
+    /// `path` made absolute against the working directory, as the ledger names its manifest (bytes:
+    /// a name need not be UTF-8).
+    package static func absolute(_ path: FilePath) -> [UInt8] {
+        if path.bytes.first == UInt8(ascii: "/") { return path.bytes }
+        return workingDirectory + [UInt8(ascii: "/")] + path.bytes
     }
 
     /// The working directory, as the ledger records where its relative roots were walked from.
-    package static var workingDirectory: String {
+    package static var workingDirectory: [UInt8] {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        guard getcwd(&buffer, buffer.count) != nil else { return "." }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard getcwd(&buffer, buffer.count) != nil else { return [UInt8(ascii: ".")] }
+        return buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+    }
+
+    /// Roots as the ledger records them: their bytes, joined by NUL (which no path holds).
+    package static func joined(_ roots: [FilePath]) -> [UInt8] {
+        Array(roots.map(\.bytes).joined(separator: [0]))
+    }
+
+    /// The roots of ``joined(_:)``, back.
+    package static func roots(_ joined: [UInt8]) -> [FilePath] {
+        joined.split(separator: 0, omittingEmptySubsequences: false).map { FilePath(bytes: Array($0)) }
     }
 }

@@ -86,22 +86,23 @@ package struct ManifestUpdater: Sendable {
         let ledger = try Ledger(path: ledgerPath)
         var summary = Summary()
         let manifestName = ManifestFingerprint.absolute(manifest)
-        let recordedRoots = try ledger.meta("roots")
-        let roots = self.roots ?? recordedRoots.map { $0.split(separator: "\u{0}").map { FilePath(String($0)) } } ?? ["."]
-        let rootsText = roots.map { String(decoding: $0.bytes, as: UTF8.self) }.joined(separator: "\u{0}")
+        let recordedRoots = try ledger.metaBytes("roots")
+        let roots = self.roots ?? recordedRoots.map(ManifestFingerprint.roots) ?? ["."]
+        let rootsBytes = ManifestFingerprint.joined(roots)
         let workingDirectory = ManifestFingerprint.workingDirectory
         let current: ManifestFingerprint?
         do { current = try ManifestFingerprint.of(manifest) } catch { throw LedgerError.manifest(error) }
 
-        if let recorded = try ledger.meta("manifest"), recorded != manifestName {
-            throw LedgerError.otherManifest(path: ledgerPath, recorded: recorded, given: manifestName)
+        if let recorded = try ledger.metaBytes("manifest"), recorded != manifestName {
+            throw LedgerError.otherManifest(path: ledgerPath, recorded: FilePath(bytes: recorded), given: FilePath(bytes: manifestName))
         }
-        if let recorded = try ledger.meta("roots"), let directory = try ledger.meta("working_directory"),
-           recorded != rootsText || directory != workingDirectory {
+        if let recorded = recordedRoots, let directory = try ledger.metaBytes("working_directory"),
+           recorded != rootsBytes || directory != workingDirectory {
+            func describe(_ roots: [UInt8], in directory: [UInt8]) -> String {
+                ManifestFingerprint.roots(roots).map(\.description).joined(separator: " ") + " in \(FilePath(bytes: directory))"
+            }
             throw LedgerError.otherRoots(
-                path: ledgerPath,
-                recorded: "\(recorded.split(separator: "\u{0}").joined(separator: " ")) in \(directory)",
-                given: "\(rootsText.split(separator: "\u{0}").joined(separator: " ")) in \(workingDirectory)")
+                path: ledgerPath, recorded: describe(recorded, in: directory), given: describe(rootsBytes, in: workingDirectory))
         }
         let known = [try ledger.meta("manifest_sha256"), try ledger.meta("pending_manifest_sha256")].compactMap { $0 }
         if known.isEmpty {
@@ -120,9 +121,9 @@ package struct ManifestUpdater: Sendable {
         let run = (try ledger.meta("run").flatMap(Int64.init) ?? 0) + 1
         try ledger.begin()
         try ledger.setMeta("run", String(run))
-        try ledger.setMeta("manifest", manifestName)
-        try ledger.setMeta("roots", rootsText)
-        try ledger.setMeta("working_directory", workingDirectory)
+        try ledger.setMeta("manifest", bytes: manifestName)
+        try ledger.setMeta("roots", bytes: rootsBytes)
+        try ledger.setMeta("working_directory", bytes: workingDirectory)
         try ledger.commit()
 
         // Never hash the manifest or the ledger (and its write-ahead log) if they lie in the tree.

@@ -48,10 +48,12 @@ package struct Scrubber: Sendable {
         }
         let ledger = try Ledger(path: ledgerPath, create: false)
         let manifestName = ManifestFingerprint.absolute(manifest)
-        guard !ledger.isNew, let recorded = try ledger.meta("manifest") else {
+        guard !ledger.isNew, let recorded = try ledger.metaBytes("manifest") else {
             throw LedgerError.notALedger(path: ledgerPath, reason: "it records nothing yet; sweep sum --update \(manifest) fills it")
         }
-        if recorded != manifestName { throw LedgerError.otherManifest(path: ledgerPath, recorded: recorded, given: manifestName) }
+        if recorded != manifestName {
+            throw LedgerError.otherManifest(path: ledgerPath, recorded: FilePath(bytes: recorded), given: FilePath(bytes: manifestName))
+        }
 
         var summary = Summary()
         let started = FileTime.now
