@@ -80,25 +80,53 @@ extension EndToEndTests {
             #expect(screen.replacingOccurrences(of: Self.erase, with: "").contains("B/s") && screen.hasPrefix(Self.erase))
         }
 
-        /// `check` draws the same line while it reads the files its manifest lists (no total: the
-        /// manifest is not sized ahead), and erases it before the status lines. It never opens a
-        /// FIFO its manifest names, so strace holds the file in flight instead: the second read of
-        /// `big` is delayed by 3 seconds (fifteen ticks of the line).
-        @Test func checkShowsTheLineWhileAListedFileIsRead() async throws {
+        /// Runs `sweep ARGUMENTS` in `tree` on a terminal, with strace delaying its second `pread64`
+        /// by 3 seconds (fifteen ticks of the line): the first 512 KiB chunk of a file stays in
+        /// flight that long. Returns the run's status and what the terminal showed.
+        static func runWithTheSecondReadDelayed(_ arguments: String, in tree: TempTree) async throws -> (output: ProcessOutput, screen: String) {
             try #require(Attack.hasStrace, "strace (scripts/install-packages.sh test) holds the file in flight")
-            let tree = try TempTree("progress-check")
-            try tree.file("big", [UInt8](repeating: 0x62, count: 10_000_000))
-            let sum = try runProcess("sha256sum", ["big"], directory: tree.root).stdoutText
-            try tree.file("SUMS", sum)
             let delay = 3_000_000 * testTimeScale
-            let command = "strace -f -qq -o /dev/null -e trace=pread64 -e inject=pread64:delay_enter=\(delay):when=2 \(sweepExecutable) check -j 1 SUMS"
+            let command = "strace -f -qq -o /dev/null -e trace=pread64 -e inject=pread64:delay_enter=\(delay):when=2 \(sweepExecutable) \(arguments)"
             let output = try await awaitOffPool {
                 try spawnProcess("script", ["-qfec", Arg(command), "/dev/null"], directory: tree.root, traced: true).wait()
             }
-            let screen = output.stdoutText
+            return (output, output.stdoutText)
+        }
+
+        /// The line while the first chunk of `big` is in flight: its 512 KiB counted, `big` named.
+        static func expectTheFirstChunkOfBigShown(_ screen: String, _ label: String) {
+            #expect(screen.contains(Self.erase) && screen.contains("524.3 kB") && screen.contains(": big"),
+                    "\(label): the line while big was read: \(screen.debugDescription)")
+            let afterLastErase = screen.components(separatedBy: "\u{1B}[K").last ?? ""
+            #expect(!afterLastErase.contains("B/s"), "\(label): erased at the end: \(screen.debugDescription)")
+        }
+
+        /// `check` draws the same line while it reads the files its manifest lists (no total: the
+        /// manifest is not sized ahead), and erases it before the status lines. (It never opens a
+        /// FIFO its manifest names: strace holds the file in flight instead.)
+        @Test func checkShowsTheLineWhileAListedFileIsRead() async throws {
+            let tree = try TempTree("progress-check")
+            try tree.file("big", [UInt8](repeating: 0x62, count: 10_000_000))
+            try tree.file("SUMS", try runProcess("sha256sum", ["big"], directory: tree.root).stdoutText)
+            let (output, screen) = try await Self.runWithTheSecondReadDelayed("check -j 1 SUMS", in: tree)
             #expect(output.status == .exited(0), "\(output)")
-            #expect(screen.contains(Self.erase) && screen.contains(", 0 files: big"), "the line while big was read: \(screen.debugDescription)")
+            Self.expectTheFirstChunkOfBigShown(screen, "check")
+            #expect(screen.contains(", 0 files: big"), "no file done yet: \(screen.debugDescription)")
             #expect(screen.hasSuffix(Self.erase + "big: OK\r\n"), "\(screen.debugDescription)")
+        }
+
+        /// The ledger commands count their reads on the same line: `sum --update` hashing a new
+        /// file, then `check --audit` reading it again.
+        @Test func ledgerCommandsShowTheLineWhileAFileIsRead() async throws {
+            let tree = try TempTree("progress-ledger")
+            try tree.file("big", [UInt8](repeating: 0x62, count: 10_000_000))
+            let update = try await Self.runWithTheSecondReadDelayed("sum --update SUMS -j 1 big", in: tree)
+            #expect(update.output.status == .exited(0), "\(update.output)")
+            Self.expectTheFirstChunkOfBigShown(update.screen, "sum --update")
+            #expect(try readFile(tree.path("SUMS")) == (try runProcess("sha256sum", ["big"], directory: tree.root).stdout))
+            let audit = try await Self.runWithTheSecondReadDelayed("check --audit -j 1 SUMS", in: tree)
+            #expect(audit.output.status == .exited(0), "\(audit.output)")
+            Self.expectTheFirstChunkOfBigShown(audit.screen, "check --audit")
         }
 
         @Test func onAPipeOrWithNoProgressThereIsNoLine() async throws {

@@ -93,24 +93,16 @@ package struct ManifestAuditor: Sendable {
                     case .skipped: .skipped
                     }
                 },
-                cost: { event in
-                    guard case .file(let entry) = event else { return 0 }
-                    return entry.status.map { Int(clamping: $0.size) } ?? max(1, options.batchBytes / 16)
-                },
+                cost: { WalkedFileHashing.cost(of: $0, options: options) },
                 read: { events, reader, cancelled in
-                    let entries = events.map { event -> FileEntry in
-                        guard case .file(let entry) = event else { preconditionFailure("only files are read") }
-                        return entry
-                    }
-                    let consumer = Pipeline(stage: DigestStage(algorithm)).makeConsumer()
-                    let reads = await reader.read(entries.map { ReadRequest($0, into: consumer) }, isCancelled: { cancelled.isSet })
-                    return zip(entries, reads).map { entry, read -> WorkOutcome<Item> in
-                        switch read {
-                        case nil: .retryAlone
-                        case .success(let read)?: .done(.hashed(read.entry.detached, read.output))
-                        case .failure(let error)?: .done(.failed(error))
+                    await WalkedFileHashing.hash(events, algorithm: algorithm, options: options, reader: reader, cancelled: cancelled)
+                        .map { read -> WorkOutcome<Item> in
+                            switch read {
+                            case nil: .retryAlone
+                            case .success(let read)?: .done(.hashed(read.entry.detached, read.output))
+                            case .failure(let error)?: .done(.failed(error))
+                            }
                         }
-                    }
                 },
                 deliver: { (item: Item) in
                     switch item {

@@ -92,7 +92,7 @@ package struct Scrubber: Sendable {
                     cost: { Int(clamping: $0.size) },
                     read: { records, reader, cancelled in
                         let requests = records.map {
-                            ReadRequest(FileEntry(path: FilePath(bytes: $0.path)), into: Pipeline(stage: DigestStage($0.digest.algorithm)).makeConsumer())
+                            ReadRequest(FileEntry(path: FilePath(bytes: $0.path)), into: Pipeline(stage: DigestStage($0.digest.algorithm), options: options).makeConsumer())
                         }
                         let reads = await reader.read(requests, isCancelled: { cancelled.isSet })
                         return zip(records, reads).map { record, read -> WorkOutcome<Checked> in
@@ -104,6 +104,7 @@ package struct Scrubber: Sendable {
                         }
                     },
                     deliver: { (checked: Checked) in
+                        options.progress?.fileDone()
                         let record = checked.record
                         let verdict: AuditVerdict
                         switch checked.result {

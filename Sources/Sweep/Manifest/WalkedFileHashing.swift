@@ -1,0 +1,31 @@
+/// How the ledger commands (`sum --update`, `check --audit`) read what their walk finds: one rule
+/// for what a walk event costs the scheduler and one for hashing a batch, so that both count the
+/// progress line's bytes the same way.
+enum WalkedFileHashing {
+    /// The scheduling cost of `event`: the file's size when the walk stat'ed it (as these commands'
+    /// walks do), else a share of a batch.
+    static func cost(of event: WalkEvent, options: PipelineOptions) -> Int {
+        guard case .file(let entry) = event else { return 0 }
+        return entry.status.map { Int(clamping: $0.size) } ?? max(1, options.batchBytes / 16)
+    }
+
+    /// Each file of `events` (walked files only) with the digest of its bytes under `algorithm`, or
+    /// nil where the reader asks for it to be read again alone. A file read (or failed) counts as
+    /// done on the progress line; one not read at all (unchanged since the ledger saw it) does not.
+    static func hash(
+        _ events: [WalkEvent], algorithm: DigestAlgorithm, options: PipelineOptions, reader: ReaderSelection,
+        cancelled: CancellationFlag
+    ) async -> [Result<ReadOutcome<Digest>, FileError>?] {
+        let entries = events.map { event -> FileEntry in
+            guard case .file(let entry) = event else { preconditionFailure("only files are read") }
+            return entry
+        }
+        // Built with the run's options, so that a progress line counts these reads as they happen.
+        let consumer = Pipeline(stage: DigestStage(algorithm), options: options).makeConsumer()
+        let reads = await reader.read(entries.map { ReadRequest($0, into: consumer) }, isCancelled: { cancelled.isSet })
+        if let progress = options.progress {
+            for read in reads where read != nil { progress.fileDone() }
+        }
+        return reads
+    }
+}
