@@ -51,11 +51,20 @@ struct SelectionOptions: ParsableArguments {
         valueName: "K/N"))
     var shardText: String?
 
+    @Option(name: .customLong("shard-depth"), help: ArgumentHelp(
+        "With --shard: whole directories D levels below each root go to one shard each, so a shard never lists another's (1: the root's subdirectories).",
+        valueName: "D"))
+    var shardDepth: Int?
+
     mutating func validate() throws {
         if nulSeparated && filesFrom == nil { throw ValidationError("-0/--null goes with --files-from") }
         _ = try shard()
         if shardText != nil && filesFrom != nil {
             throw ValidationError("--shard splits a walk of named roots; --files-from is not supported with it yet")
+        }
+        if let shardDepth {
+            if shardText == nil { throw ValidationError("--shard-depth goes with --shard") }
+            if shardDepth < 1 { throw ValidationError("--shard-depth \(shardDepth): D must be at least 1 (1: the root's subdirectories)") }
         }
     }
 
@@ -74,6 +83,8 @@ struct SelectionOptions: ParsableArguments {
         words += includes.map { "include:\($0)" }
         words += excludes.map { "exclude:\($0)" }
         if followSymlinks { words.append("-L") }
+        // Parts split at different depths hold different files: merge must refuse to mix them.
+        if let shardDepth { words.append("shard-depth:\(shardDepth)") }
         let roots = (paths.isEmpty ? ["."] : paths).map { RawArguments.shared.bytes(of: $0) }
         return ShardPart.Header(shard: shard, command: command, format: json ? "json" : format,
                                 settings: words.joined(separator: " "), roots: roots)
@@ -105,6 +116,7 @@ struct SelectionOptions: ParsableArguments {
         // second system call per file for nothing (age filters turn it back on).
         options.statFiles = false
         options.shard = try? shard()
+        options.shardDepth = shardDepth
         options = adjust(options)
         if let filesFrom {
             let list = filesFrom == "-" ? nil : RawArguments.shared.path(filesFrom)

@@ -238,6 +238,65 @@ extension EndToEndTests {
         }
 
         /// Every set of parts that is not one whole run is refused before anything is written.
+        /// `--shard-depth 1`: the parts still merge into exactly one run's output, each directory
+        /// below the root is wholly in one part, a shard opens only the directories above the depth
+        /// and its own (strace counts them), and merge refuses to mix parts split at other depths.
+        @Test func shardDepthGivesWholeDirectoriesToOneShard() throws {
+            let tree = try TempTree("shard-depth")
+            for directory in 0..<24 {
+                for file in 0..<3 {
+                    try tree.file("d\(directory)/f\(file)", "\(directory)/\(file)\n")
+                    try tree.file("d\(directory)/sub/g\(file)", "\(directory)/sub/\(file)\n")
+                }
+            }
+            try tree.file("top-a", "a\n")
+            try tree.file("top-b", "b\n")
+            let count = 3
+            let alone = try runSweep(["sum", "--shard-depth", "1", "."], directory: tree.root)
+            #expect(alone.status == .exited(64) && alone.stderrText.contains("--shard-depth goes with --shard"), "\(alone)")
+            var parts: [[UInt8]] = []
+            for index in 1...count {
+                let part = Self.beside(tree, "depth.part\(index)")
+                let output = try runSweep(["sum", "--shard", "\(index)/\(count)", "--shard-depth", "1", "."], directory: tree.root, stdoutFile: part)
+                #expect(output.status == .exited(0), "\(output)")
+                parts.append(part)
+            }
+            let merged = try runSweep(["merge"] + parts.reversed().map(Arg.init), directory: tree.root)
+            let plain = try runSweep(["sum", "."], directory: tree.root)
+            #expect(merged.status == .exited(0), "\(merged)")
+            #expect(merged.stdout == plain.stdout, "merged: \(describeBytes(merged.stdout))")
+
+            // Each top-level directory's six files are in one part only.
+            var owner: [String: Int] = [:]
+            for (index, part) in parts.enumerated() {
+                for line in String(decoding: try readFile(part), as: UTF8.self).split(separator: "\n") where !line.hasPrefix("#") {
+                    let path = line.split(separator: " ", maxSplits: 1)[1].dropFirst()  // "./dN/…" after the second space
+                    let components = path.split(separator: "/")
+                    guard components.count > 2 else { continue }
+                    let directory = String(components[1])
+                    #expect(owner[directory, default: index] == index, "\(directory) is split between parts")
+                    owner[directory] = index
+                }
+            }
+            #expect(owner.count == 24, "\(owner)")
+
+            // Directories opened by one shard: the root, and its own directories with their `sub`.
+            let trace = Self.beside(tree, "depth.trace")
+            let traced = try runProcess("strace", ["-f", "-qq", "-e", "trace=openat", "-o", Arg(trace), Arg(sweepExecutable),
+                                                    "list", "--shard", "1/\(count)", "--shard-depth", "1", "."],
+                                        directory: tree.root)
+            #expect(traced.status == .exited(0), "\(traced)")
+            let opened = String(decoding: try readFile(trace), as: UTF8.self).split(separator: "\n").filter { $0.contains("O_DIRECTORY") }.count
+            let own = owner.values.filter { $0 == 0 }.count
+            #expect(opened <= 1 + 2 * own + 2, "opened \(opened) directories for \(own) of 24 (+ the root)")
+            #expect(own < 24)
+
+            let (_, _, flat) = try Self.oneRunAndMerge(["sum", "."], count: count, in: tree, label: "flat")
+            let mixed = try runSweep(["merge", Arg(parts[0]), Arg(flat[1]), Arg(parts[2])])
+            #expect(mixed.status == .exited(1), "\(mixed)")
+            #expect(mixed.stderrText.contains("different runs"), "\(mixed)")
+        }
+
         @Test func mergeRefusesPartsThatAreNotOneWholeRun() throws {
             let tree = try Self.shardTree("shard-bad")
             let (_, _, sums) = try Self.oneRunAndMerge(["sum", "."], count: 3, in: tree, label: "s")

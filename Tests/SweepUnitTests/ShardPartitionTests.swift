@@ -57,6 +57,38 @@ struct ShardPartitionTests {
         #expect(counts.allSatisfy { abs(Double($0) - mean) < mean * 0.12 }, "\(counts)")
     }
 
+    /// With a shard depth D, a file more than D levels down goes by its directory D levels down,
+    /// one above or at D by its own path; the shards together list every file once.
+    @Test func shardDepthDecidesByTheDirectoryAtThatDepth() async throws {
+        let tree = try TempTree("shard-depth-unit")
+        for a in 0..<6 {
+            _ = try tree.file("f\(a)", "x")
+            for b in 0..<4 {
+                _ = try tree.file("d\(a)/g\(b)", "x")
+                _ = try tree.file("d\(a)/e\(b)/h", "x")
+            }
+        }
+        let everything = await walkedFiles([tree.root])
+        let rootLength = tree.root.count + 1
+        for depth in [1, 2] {
+            var union: [[UInt8]] = []
+            for index in 1...4 {
+                var options = WalkOptions()
+                options.shard = try Shard(index: index, count: 4)
+                options.shardDepth = depth
+                let files = await walkedFiles([tree.root], options)
+                for file in files {
+                    let below = Array(file[rootLength...])
+                    let components = below.split(separator: UInt8(ascii: "/"))
+                    let decider = components.count > depth ? Array(components.prefix(depth).joined(separator: [UInt8(ascii: "/")])) : below
+                    #expect(Shard.number(of: decider, count: 4) == index, "depth \(depth): \(String(decoding: below, as: UTF8.self))")
+                }
+                union += files
+            }
+            #expect(union.sorted { $0.lexicographicallyPrecedes($1) } == everything.sorted { $0.lexicographicallyPrecedes($1) }, "depth \(depth)")
+        }
+    }
+
     @Test func consecutiveSharesCoverEveryLineOnce() throws {
         for lines in [0, 1, 7, 100] {
             for count in [1, 3, 8] {

@@ -29,6 +29,11 @@ package struct DirectoryWalker: IteratorProtocol {
         /// With a shard: FNV-1a over the path below the root and a `/` (nothing for the root), so
         /// each entry's shard costs only its name.
         var shardHash = PathHash()
+        /// How many levels below the root (0: the root).
+        var depth = 0
+        /// With a shard depth: this directory is at or below that depth, in this shard's share,
+        /// so everything below it is too.
+        var ownedByShard = false
     }
 
     private var roots: any IteratorProtocol<RootPath>
@@ -97,7 +102,7 @@ package struct DirectoryWalker: IteratorProtocol {
             if isExcluded(relative: [], name: bytes.baseName) { return nil }
             // A root that cannot be opened is reported once, by the shard its path belongs to.
             let isOthers = options.shard.map { !$0.contains(bytes) } ?? false
-            return enterDirectory(path: bytes, relative: [], shardHash: PathHash(), reportsFailure: !isOthers) { () throws(Errno) in
+            return enterDirectory(path: bytes, relative: [], shardHash: PathHash(), depth: 0, ownedByShard: false, reportsFailure: !isOthers) { () throws(Errno) in
                 try DirectoryHandle.open(path: path)
             }
         }
@@ -138,10 +143,15 @@ package struct DirectoryWalker: IteratorProtocol {
 
     private mutating func visitChild(_ name: DirectoryName, of top: Int) -> WalkEvent? {
         var shardHash = stack[top].shardHash
-        // Every shard walks every directory; a file (or anything else that is reported) is left
-        // to the one shard its path below the root belongs to.
+        // Every shard walks every directory above the shard depth (all of them without one); a
+        // file (or anything else that is reported) is left to the one shard its path below the root
+        // belongs to, and a directory at the shard depth with all below it.
         let isOthers: Bool
-        if let shard = options.shard {
+        let ownedByShard = stack[top].ownedByShard
+        let childDepth = stack[top].depth + 1
+        if ownedByShard {
+            isOthers = false
+        } else if let shard = options.shard {
             shardHash.combine(name.bytes)
             isOthers = shardHash.shard(count: shard.count) != shard.index
         } else {
@@ -203,10 +213,16 @@ package struct DirectoryWalker: IteratorProtocol {
         }
         if type == DirectoryName.directory {
             if isExcluded(relative: relative, name: name.bytes) { return nil }
+            let atShardDepth = options.shard != nil && options.shardDepth == childDepth
+            // Another shard's whole directory: not even opened.
+            if atShardDepth && isOthers { return nil }
             let parent = directory
             let follow = options.followSymlinks
             shardHash.combine(UInt8(ascii: "/"))
-            return enterDirectory(path: path, relative: relative, shardHash: shardHash, reportsFailure: !isOthers) { () throws(Errno) in
+            return enterDirectory(
+                path: path, relative: relative, shardHash: shardHash, depth: childDepth, ownedByShard: ownedByShard || atShardDepth,
+                reportsFailure: !isOthers
+            ) { () throws(Errno) in
                 try parent.openDirectory(name.fileName, followingLinks: follow)
             }
         }
@@ -224,7 +240,8 @@ package struct DirectoryWalker: IteratorProtocol {
     }
 
     private mutating func enterDirectory(
-        path: [UInt8], relative: [UInt8], shardHash: PathHash, reportsFailure: Bool, open: () throws(Errno) -> DirectoryHandle
+        path: [UInt8], relative: [UInt8], shardHash: PathHash, depth: Int, ownedByShard: Bool, reportsFailure: Bool,
+        open: () throws(Errno) -> DirectoryHandle
     ) -> WalkEvent? {
         let directory: DirectoryHandle
         let identity: FileIdentity
@@ -244,7 +261,9 @@ package struct DirectoryWalker: IteratorProtocol {
             guard reportsFailure else { return nil }
             return .failure(FileError(path: FilePath(bytes: path), reason: .system(error)))
         }
-        stack.append(Frame(directory: directory, path: path, relative: relative, names: names, identity: identity, shardHash: shardHash))
+        stack.append(Frame(
+            directory: directory, path: path, relative: relative, names: names, identity: identity, shardHash: shardHash,
+            depth: depth, ownedByShard: ownedByShard))
         return nil
     }
 }

@@ -14,9 +14,13 @@
 /// given; standard input belongs to shard 1. Files are shared by count, not by bytes: with many files
 /// per shard the hash spreads sizes evenly too (the README measures the imbalance).
 ///
-/// Every shard still lists every directory: the walk's metadata is read N times, the data once. A
-/// directory (or root) that cannot be opened is reported by one shard only, the one its own path
-/// belongs to, so that the parts of an NDJSON run merge without a duplicate.
+/// Every shard still lists every directory: the walk's metadata is read N times, the data once.
+/// With a shard depth D (``WalkOptions/shardDepth``, `--shard-depth D`), a file more than D levels
+/// below the root goes by the path of its directory D levels down instead, so each of those
+/// directories belongs wholly to one shard and the others never open it: the metadata above depth
+/// D is read N times, the rest once. A directory (or root) that cannot be opened is reported by one
+/// shard only, the one its own path belongs to, so that the parts of an NDJSON run merge without a
+/// duplicate.
 ///
 /// ```swift
 /// let shard = try Shard(parsing: "2/4")

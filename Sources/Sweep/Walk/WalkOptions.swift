@@ -40,9 +40,21 @@ public struct WalkOptions: Sendable {
     /// whatever this says.
     public var statFiles = true
 
-    /// Only the files of this share of the walk (`--shard K/N`); every directory is still walked.
-    /// See ``Shard`` for which file belongs to which shard.
+    /// Only the files of this share of the walk (`--shard K/N`); every directory is still walked
+    /// unless ``shardDepth`` is set. See ``Shard`` for which file belongs to which shard.
     public var shard: Shard?
+
+    /// With a ``shard``: whole directories at this depth below the root (1: the root's
+    /// subdirectories) go to one shard each, by their own path, and a shard does not open the
+    /// others' at all; files above that depth go by their own path, as without it. `nil`: every
+    /// file by its own path, every directory walked by every shard.
+    ///
+    /// ```swift
+    /// var options = WalkOptions()
+    /// options.shard = try Shard(parsing: "3/64")
+    /// options.shardDepth = 2   // data/2026-11/…: each month's directory read by one shard
+    /// ```
+    public var shardDepth: Int?
 
     package var needsStatus: Bool { statFiles || modifiedBefore != nil }
 
