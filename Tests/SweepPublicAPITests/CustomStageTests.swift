@@ -363,5 +363,24 @@ final class MainActorCounter {
     }
 }
 
+/// What a consumer of ``FileResults`` sees when its own task is cancelled: the loop throws
+/// `CancellationError` (the ExistingAsyncPipelines article says so).
+@Suite struct ResultsCancellationTests {
+    @Test func cancellingTheConsumingTaskMakesTheLoopThrow() async throws {
+        let scratch = try Scratch()
+        for index in 0..<200 { _ = try scratch.write("f\(index)", Array("line\n".utf8)) }
+        let root = scratch.path
+        let task = Task {
+            var seen = 0
+            for try await _ in Pipeline(stage: LineCountStage()).results(walking: [root]) {
+                seen += 1
+                if seen == 1 { withUnsafeCurrentTask { $0?.cancel() } }
+            }
+            return seen
+        }
+        await #expect(throws: CancellationError.self) { try await task.value }
+    }
+}
+
 /// `SWEEP_TEST_TIME_SCALE` (see SweepTestSupport; this target uses public API only, so it reads it itself).
 let testTimeScale: Int = Int(ProcessInfo.processInfo.environment["SWEEP_TEST_TIME_SCALE"] ?? "") ?? 1
