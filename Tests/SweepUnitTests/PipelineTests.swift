@@ -281,6 +281,49 @@ struct PipelineTests {
         #expect(probe.started.value < 300)
     }
 
+    /// The scoped form returns only when the work is over: the consumer leaves after the first
+    /// result while `big` is held on its first chunk (released 300 ms later from another task), and
+    /// the call returns only once `big` was abandoned. (The unscoped `results` form returns at once,
+    /// `big` still alive.)
+    @Test func withResultsReturnsOnlyWhenTheWorkIsOver() async throws {
+        let tree = try TempTree("scoped")
+        try tree.file("a", randomBytes(1000, seed: 13))
+        try tree.file("big", randomBytes(256 * 1024, seed: 14))
+        let probe = Probe()
+        let release = Locked(false)
+        let pipeline = Pipeline(stage: StallStage(probe: probe, release: release), options: Self.options(concurrency: 2, chunkSize: 4096))
+        let first = try await pipeline.withResults(walking: [tree.rootPath]) { results -> String? in
+            for try await result in results {
+                #expect(await eventually(atMost: 120) { probe.started.value == 2 })
+                Task {
+                    try await Task.sleep(for: .milliseconds(300))
+                    release.withLock { $0 = true }
+                }
+                return baseName(result.entry)
+            }
+            return nil
+        }
+        #expect(first == "a")
+        #expect(probe.alive.current == 0, "\(probe.alive.current) processors still alive")
+        #expect(probe.abandoned.value == ["big"])
+
+        // A body that throws: the error comes out, after the same cleanup.
+        let many = Pipeline(stage: ProbeStage(probe: probe), options: Self.options(concurrency: 2, batchBytes: 0))
+        _ = try Self.makeFiles(in: tree, count: 300, seed: 12)
+        struct Stop: Error {}
+        await #expect(throws: Stop.self) {
+            try await many.withResults(walking: [tree.rootPath]) { results in
+                for try await _ in results { throw Stop() }
+            }
+        }
+        #expect(probe.alive.current == 0)
+        // Read to the end, it is the whole run.
+        let all = try await many.withResults(walking: [tree.rootPath]) { results in
+            try await results.reduce(0) { count, _ in count + 1 }
+        }
+        #expect(all == 302)
+    }
+
     @Test func pathsFromAnyAsyncSequence() async throws {
         let tree = try TempTree("stream")
         var paths: [[UInt8]] = []

@@ -14,19 +14,35 @@ import AsyncAlgorithms
 public struct FileResults<Output: Sendable>: AsyncSequence, Sendable {
     public typealias Element = FileResult<Output>
     typealias Send = @Sendable (Element) async throws -> Void
-    private let produce: @Sendable (@escaping Send) async throws -> Void
+
+    /// Where the results come from: a pipeline this sequence starts when iterated, or one that a
+    /// scope (``Pipeline/withResults(walking:walkOptions:isolation:_:)``) runs and waits for.
+    private enum Source: Sendable {
+        case produce(@Sendable (@escaping Send) async throws -> Void)
+        case scoped(AsyncThrowingChannel<Element, any Error>)
+    }
+
+    private let source: Source
 
     init(_ produce: @escaping @Sendable (@escaping Send) async throws -> Void) {
-        self.produce = produce
+        source = .produce(produce)
+    }
+
+    init(scopedBy channel: AsyncThrowingChannel<Element, any Error>) {
+        source = .scoped(channel)
     }
 
     public func makeAsyncIterator() -> Iterator {
-        Iterator(produce)
+        switch source {
+        case .produce(let produce): Iterator(produce)
+        case .scoped(let channel): Iterator(channel)
+        }
     }
 
     /// Pulls results from the running pipeline.
     public struct Iterator: AsyncIteratorProtocol {
-        private let producer: Producer
+        /// The task this iterator started; nil when a scope runs the pipeline.
+        private let producer: Producer?
         private var results: AsyncThrowingChannel<Element, any Error>.AsyncIterator
 
         init(_ produce: @escaping @Sendable (@escaping Send) async throws -> Void) {
@@ -35,13 +51,18 @@ public struct FileResults<Output: Sendable>: AsyncSequence, Sendable {
             producer = Producer(channel: channel, produce: produce)
         }
 
+        init(_ channel: AsyncThrowingChannel<Element, any Error>) {
+            results = channel.makeAsyncIterator()
+            producer = nil
+        }
+
         public mutating func next() async throws -> Element? {
-            producer.startIfNeeded()
+            producer?.startIfNeeded()
             let producer = self.producer
             let element = try await withTaskCancellationHandler {
                 try await results.next()
             } onCancel: {
-                producer.cancel()
+                producer?.cancel()
             }
             if element == nil && Task.isCancelled { throw CancellationError() }
             return element
