@@ -369,12 +369,11 @@ struct PipelineTests {
         let stage = StallStage(probe: probe, release: release)
         let pipeline = Pipeline(stage: stage, options: Self.options(concurrency: 1, io: io, chunkSize: 4096))
         let root = tree.rootPath
+        let delivered = Locked<[FileResult<Int>]>([])
         let task = Task {
-            var results: [String] = []
             try await pipeline.run(walking: [root]) { result in
-                results.append("\(describeBytes(Array(result.path.bytes.suffix(3)))) \(result.error?.errno?.rawValue ?? 0)")
+                delivered.withLock { $0.append(result) }
             }
-            return results
         }
         // Wait until the first chunk of `big` is being processed, then cancel and let it go on.
         // Generous: end-to-end suites that wait on child processes share the cooperative pool.
@@ -388,6 +387,8 @@ struct PipelineTests {
         #expect(!probe.finished.value.contains("big"))
         #expect(Set(probe.abandoned.value + probe.finished.value).count == probe.started.value)
         #expect(probe.alive.current == 0)
+        // The callback never sees the abandoned files: no ECANCELED failure is delivered.
+        #expect(!delivered.value.contains { $0.error?.errno == .canceled }, "\(delivered.value.map(\.path))")
     }
 }
 
