@@ -1196,8 +1196,8 @@ extension EndToEndTests {
                 import json, os, sys, time
                 limit, seconds = int(sys.argv[1]), float(sys.argv[2]); argv = sys.argv[3:]
                 # Under AddressSanitizer, freed blocks stay resident in its quarantine (256 MiB by
-                # default): capped, so that the peak measures sweep's memory, not the sanitizer's.
-                os.environ['ASAN_OPTIONS'] = os.environ.get('ASAN_OPTIONS', '') + ':quarantine_size_mb=4'
+                # default): turned off, so that the peak measures sweep's memory, not the sanitizer's.
+                os.environ['ASAN_OPTIONS'] = os.environ.get('ASAN_OPTIONS', '') + ':quarantine_size_mb=0:thread_local_quarantine_size_kb=0'
                 pid = os.fork()
                 if pid == 0:
                     null = os.open('/dev/null', os.O_RDWR)

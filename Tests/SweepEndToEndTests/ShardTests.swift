@@ -282,9 +282,9 @@ extension EndToEndTests {
 
             // Directories opened by one shard: the root, and its own directories with their `sub`.
             let trace = Self.beside(tree, "depth.trace")
-            let traced = try runProcess("strace", ["-f", "-qq", "-e", "trace=openat", "-o", Arg(trace), Arg(sweepExecutable),
-                                                    "list", "--shard", "1/\(count)", "--shard-depth", "1", "."],
-                                        directory: tree.root)
+            let traced = try spawnProcess("strace", ["-f", "-qq", "-e", "trace=openat", "-o", Arg(trace), Arg(sweepExecutable),
+                                                     "list", "--shard", "1/\(count)", "--shard-depth", "1", "."],
+                                          directory: tree.root, traced: true).wait()
             #expect(traced.status == .exited(0), "\(traced)")
             let opened = String(decoding: try readFile(trace), as: UTF8.self).split(separator: "\n").filter { $0.contains("O_DIRECTORY") }.count
             let own = owner.values.filter { $0 == 0 }.count
