@@ -233,14 +233,6 @@ public struct ShardMerger: ~Copyable {
         guard record.starts(with: prefix) else { return nil }
         var index = record.startIndex + prefix.count
         var text: [UInt8] = []
-        func hex(_ byte: UInt8) -> UInt8? {
-            switch byte {
-            case 0x30...0x39: byte - 0x30
-            case 0x61...0x66: byte - 0x61 + 10
-            case 0x41...0x46: byte - 0x41 + 10
-            default: nil
-            }
-        }
         while true {
             guard index < record.endIndex else { return nil }
             let byte = record[index]
@@ -260,7 +252,7 @@ public struct ShardMerger: ~Copyable {
             case UInt8(ascii: "u"):
                 // sweep escapes only control bytes this way: \u00XX.
                 guard index + 4 <= record.endIndex, record[index] == 0x30, record[index + 1] == 0x30,
-                      let high = hex(record[index + 2]), let low = hex(record[index + 3]) else { return nil }
+                      let high = ShardPart.hexDigit(record[index + 2]), let low = ShardPart.hexDigit(record[index + 3]) else { return nil }
                 text.append(high << 4 | low)
                 index += 4
             default: text.append(code)

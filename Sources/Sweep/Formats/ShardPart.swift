@@ -165,21 +165,23 @@ public enum ShardPart {
         return out
     }
 
-    static func decode(_ bytes: [UInt8]) -> [UInt8]? {
-        func digit(_ byte: UInt8) -> UInt8? {
-            switch byte {
-            case 0x30...0x39: byte - 0x30
-            case 0x41...0x46: byte - 0x41 + 10
-            case 0x61...0x66: byte - 0x61 + 10
-            default: nil
-            }
+    /// The value of one hexadecimal digit (either case), or nil.
+    static func hexDigit(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 0x30...0x39: byte - 0x30
+        case 0x41...0x46: byte - 0x41 + 10
+        case 0x61...0x66: byte - 0x61 + 10
+        default: nil
         }
+    }
+
+    static func decode(_ bytes: [UInt8]) -> [UInt8]? {
         var out: [UInt8] = []
         var index = 0
         while index < bytes.count {
             if bytes[index] == UInt8(ascii: "%") {
                 guard index + 2 < bytes.count,
-                      let high = digit(bytes[index + 1]), let low = digit(bytes[index + 2]) else { return nil }
+                      let high = hexDigit(bytes[index + 1]), let low = hexDigit(bytes[index + 2]) else { return nil }
                 out.append(high << 4 | low)
                 index += 3
             } else {
