@@ -23,7 +23,10 @@ package struct OrderedWorkPool: Sendable {
     }
 
     /// Runs `work` over `items`; `cost` weighs an item for batching (a file's size); `stop` is
-    /// checked before each new item is taken.
+    /// checked before each new item is taken. When `items` throws, no item is taken after it; the
+    /// work on those taken before is finished and delivered, then the error is rethrown. When
+    /// `deliver` throws, `failing` is called before the work in flight is awaited, so that it can
+    /// be told to stop, and the error is rethrown.
     package func run<Items: AsyncSequence, Result: Sendable>(
         _ items: Items,
         isolation: isolated (any Actor)? = #isolation,
@@ -31,8 +34,9 @@ package struct OrderedWorkPool: Sendable {
         cost: (Items.Element) -> Int,
         work: @escaping @Sendable ([Items.Element]) async -> [WorkOutcome<Result>],
         stop: () -> Bool,
+        failing: () -> Void = {},
         deliver: (Result) async throws -> Void
-    ) async throws where Items.Element: Sendable, Items.Failure == Never {
+    ) async throws where Items.Element: Sendable {
         let ordered = ordering == .input
         try await withThrowingTaskGroup(of: (Int, [Items.Element], [WorkOutcome<Result>]).self) { group in
             var iterator = items.makeAsyncIterator()
@@ -44,6 +48,7 @@ package struct OrderedWorkPool: Sendable {
             var batch: [Items.Element] = []
             var batchStart = 0
             var batchCost = 0
+            var sourceFailure: (any Error)?
 
             func complete(_ index: Int, _ result: Result) async throws {
                 guard ordered else {
@@ -69,47 +74,66 @@ package struct OrderedWorkPool: Sendable {
             }
 
             let queueDepth = concurrency * queueAhead
-            while true {
-                while !exhausted && inFlight < queueDepth && started - delivered < window {
-                    guard !stop(), let item = await iterator.next(isolation: #isolation) else {
-                        exhausted = true
-                        break
+            do {
+                while true {
+                    while !exhausted && inFlight < queueDepth && started - delivered < window {
+                        if stop() {
+                            exhausted = true
+                            break
+                        }
+                        let next: Items.Element?
+                        do {
+                            next = try await iterator.next(isolation: #isolation)
+                        } catch {
+                            // The input failed: like its end, except that the error follows the
+                            // results of what it gave before.
+                            sourceFailure = error
+                            next = nil
+                        }
+                        guard let item = next else {
+                            exhausted = true
+                            break
+                        }
+                        let index = started
+                        started += 1
+                        if let result = immediate(item) {
+                            launchBatch()
+                            try await complete(index, result)
+                            continue
+                        }
+                        let weight = cost(item)
+                        if !batch.isEmpty && (batchCost + weight > batchBudget || batch.count >= maxBatchCount) {
+                            launchBatch()
+                        }
+                        if batch.isEmpty { batchStart = index }
+                        batch.append(item)
+                        batchCost += weight
+                        // Launching the gathered batch above may have used the last free place.
+                        if batchCost >= batchBudget && inFlight < queueDepth { launchBatch() }
                     }
-                    let index = started
-                    started += 1
-                    if let result = immediate(item) {
-                        launchBatch()
-                        try await complete(index, result)
-                        continue
+                    // The input ran dry, was stopped, or the window is full: hand over what was gathered.
+                    if inFlight < queueDepth { launchBatch() }
+                    guard inFlight > 0, let (start, items, results) = try await group.next() else { break }
+                    inFlight -= 1
+                    for (offset, outcome) in results.enumerated() {
+                        switch outcome {
+                        case .done(let result):
+                            try await complete(start + offset, result)
+                        case .retryAlone:
+                            // A large file found in a batch goes to a worker of its own (first in its
+                            // unit, it is never deferred again).
+                            let item = items[offset]
+                            let index = start + offset
+                            inFlight += 1
+                            group.addTask { (index, [item], await work([item])) }
+                        }
                     }
-                    let weight = cost(item)
-                    if !batch.isEmpty && (batchCost + weight > batchBudget || batch.count >= maxBatchCount) {
-                        launchBatch()
-                    }
-                    if batch.isEmpty { batchStart = index }
-                    batch.append(item)
-                    batchCost += weight
-                    // Launching the gathered batch above may have used the last free place.
-                    if batchCost >= batchBudget && inFlight < queueDepth { launchBatch() }
                 }
-                // The input ran dry, was stopped, or the window is full: hand over what was gathered.
-                if inFlight < queueDepth { launchBatch() }
-                guard inFlight > 0, let (start, items, results) = try await group.next() else { break }
-                inFlight -= 1
-                for (offset, outcome) in results.enumerated() {
-                    switch outcome {
-                    case .done(let result):
-                        try await complete(start + offset, result)
-                    case .retryAlone:
-                        // A large file found in a batch goes to a worker of its own (first in its
-                        // unit, it is never deferred again).
-                        let item = items[offset]
-                        let index = start + offset
-                        inFlight += 1
-                        group.addTask { (index, [item], await work([item])) }
-                    }
-                }
+            } catch {
+                failing()
+                throw error
             }
+            if let sourceFailure { throw sourceFailure }
         }
     }
 }

@@ -25,7 +25,8 @@ extension Pipeline {
         }
     }
 
-    /// ``withResults(walking:walkOptions:isolation:_:)`` over any async sequence of paths.
+    /// ``withResults(walking:walkOptions:isolation:_:)`` over any async sequence of paths; what the
+    /// sequence throws, the loop over the results rethrows after the results that came before it.
     ///
     /// ```swift
     /// let paths = AsyncStream<FilePath> { $0.yield("a.log"); $0.finish() }
@@ -33,10 +34,10 @@ extension Pipeline {
     ///     try await results.reduce(0) { $0 + ($1.output?.lines ?? 0) }
     /// }
     /// ```
-    public func withResults<Paths: AsyncSequence<FilePath, Never> & Sendable, Result>(
+    public func withResults<Paths: AsyncSequence & Sendable, Result>(
         for paths: Paths, isolation: isolated (any Actor)? = #isolation,
         _ body: (FileResults<S.Output>) async throws -> Result
-    ) async throws -> Result {
+    ) async throws -> Result where Paths.Element == FilePath {
         let pipeline = self
         return try await withResults(isolation: isolation, body) { send in
             try await pipeline.run(paths: paths) { try await send($0) }

@@ -58,15 +58,33 @@ public struct Pipeline<S: Stage>: Sendable {
     }
 
     /// Processes each path of `paths` (which may be any async sequence: a channel, a stream, a
-    /// transformed walk), calling `body` with each result.
+    /// transformed walk, one that throws), calling `body` with each result.
+    ///
+    /// What `paths` throws ends the run: no path is taken after it, the paths taken before are
+    /// processed and delivered, and then the error is rethrown as it was thrown.
+    ///
+    /// ```swift
+    /// struct ListingFailed: Error {}
+    /// let paths = AsyncThrowingStream<FilePath, any Error> { continuation in
+    ///     continuation.yield("a.log")
+    ///     continuation.finish(throwing: ListingFailed())
+    /// }
+    /// do {
+    ///     try await Pipeline(stage: LineCountStage()).run(paths: paths) { print($0.path) }
+    /// } catch is ListingFailed {
+    ///     // a.log was delivered first
+    /// }
+    /// ```
     @discardableResult
-    public func run<Paths: AsyncSequence<FilePath, Never>>(
+    public func run<Paths: AsyncSequence>(
         paths: Paths, isolation: isolated (any Actor)? = #isolation, _ body: (FileResult<S.Output>) async throws -> Void
-    ) async throws -> RunSummary {
+    ) async throws -> RunSummary where Paths.Element == FilePath {
         try await run(paths.map { WalkEvent.file(FileEntry(path: $0)) }, isolation: isolation, body)
     }
 
-    /// Processes the files of a walk (see ``Walker``), calling `body` with each result.
+    /// Processes the files of a walk (see ``Walker``), or of any sequence of ``WalkEvent``s, calling
+    /// `body` with each result. What `events` throws is rethrown after the results of the events
+    /// before it.
     // Pre-specialised for the built-in stages over a walk, as the command line runs them: a caller
     // in another module otherwise gets the generic body, which pays for runtime generic metadata on
     // every file.
@@ -76,9 +94,9 @@ public struct Pipeline<S: Stage>: Sendable {
     @_specialize(exported: true, where S == GzipStage, Events == AsyncStream<WalkEvent>)
     @_specialize(exported: true, where S == GunzipStage, Events == AsyncStream<WalkEvent>)
     @discardableResult
-    public func run<Events: AsyncSequence<WalkEvent, Never>>(
+    public func run<Events: AsyncSequence>(
         _ events: Events, isolation: isolated (any Actor)? = #isolation, _ body: (FileResult<S.Output>) async throws -> Void
-    ) async throws -> RunSummary {
+    ) async throws -> RunSummary where Events.Element == WalkEvent {
         var summary = RunSummary()
         let stageName = stage.name
         let consumer = makeConsumer()
@@ -116,7 +134,8 @@ public struct Pipeline<S: Stage>: Sendable {
 
     /// The results of processing `paths`, as an async sequence: iterate it to drive the work; stop
     /// iterating (or cancel the task) to stop it. A slow consumer slows the reads and the walk.
-    public func results<Paths: AsyncSequence<FilePath, Never> & Sendable>(for paths: Paths) -> FileResults<S.Output> {
+    /// What `paths` throws, iterating rethrows after the results that came before it.
+    public func results<Paths: AsyncSequence & Sendable>(for paths: Paths) -> FileResults<S.Output> where Paths.Element == FilePath {
         let pipeline = self
         return FileResults { send in
             try await pipeline.run(paths: paths) { try await send($0) }
@@ -125,7 +144,7 @@ public struct Pipeline<S: Stage>: Sendable {
 
     /// The results of processing a walk's events (see ``Walker/events()``), or any sequence of
     /// ``WalkEvent``s: entries whose metadata is known keep it.
-    public func results<Events: AsyncSequence<WalkEvent, Never> & Sendable>(_ events: Events) -> FileResults<S.Output> {
+    public func results<Events: AsyncSequence & Sendable>(_ events: Events) -> FileResults<S.Output> where Events.Element == WalkEvent {
         let pipeline = self
         return FileResults { send in
             try await pipeline.run(events) { try await send($0) }

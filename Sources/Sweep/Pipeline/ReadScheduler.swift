@@ -12,6 +12,8 @@ package struct ReadScheduler: Sendable {
     /// Runs `read` over `items` in batches; `immediate` gives the result of an item that needs no
     /// reading (a walk failure, an improper manifest line); `cost` weighs an item for batching;
     /// `deliver` receives every result in order (or as it finishes), never after cancellation.
+    /// What `items` throws ends the run after the results of the items it gave before; what
+    /// `deliver` throws ends it at once, the files in flight abandoned. Either error is rethrown.
     package func run<Items: AsyncSequence, Result: Sendable>(
         _ items: Items,
         isolation: isolated (any Actor)? = #isolation,
@@ -19,7 +21,7 @@ package struct ReadScheduler: Sendable {
         cost: (Items.Element) -> Int,
         read: @escaping @Sendable (_ batch: [Items.Element], _ reader: ReaderSelection, _ cancelled: CancellationFlag) async -> [WorkOutcome<Result>],
         deliver: (Result) async throws -> Void
-    ) async throws where Items.Element: Sendable, Items.Failure == Never {
+    ) async throws where Items.Element: Sendable {
         let reader = ReaderSelection(backend: options.io, concurrency: options.concurrency, chunkSize: options.chunkSize)
         defer { reader.shutdown() }
         if let started = reader.startedThreads, started < options.concurrency {
@@ -36,6 +38,7 @@ package struct ReadScheduler: Sendable {
                 items, isolation: isolation, immediate: immediate, cost: cost,
                 work: { batch in await read(batch, reader, cancelled) },
                 stop: { cancelled.isSet },
+                failing: { cancelled.set() },
                 deliver: { result in
                     // Once cancelled, what is still in flight ends as ECANCELED: not results to report.
                     guard !cancelled.isSet else { return }

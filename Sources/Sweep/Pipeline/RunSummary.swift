@@ -28,8 +28,8 @@ public struct RunSummary: Sendable, Hashable {
         case .processed(let output):
             files += 1
             bytes += result.bytesRead
-            if let outputs = output as? StageOutputs {
-                for (name, value) in zip(outputs.names, outputs.values) {
+            if let outputs = output as? any StageOutputCollection {
+                for (name, value) in outputs.namedValues {
                     if let additive = value as? any AdditiveOutput { totals[name, default: 0] &+= additive.additiveValue }
                 }
             } else if let additive = output as? any AdditiveOutput {
