@@ -138,7 +138,7 @@ struct GzipCommand: ParsableCommand, ProcessingCommand {
             // One read of each original feeds both the checksum and the compressor.
             let formatter = ChecksumLineFormatter()
             try await CommandRunner(
-                stage: StageList([DigestStage(.sha256), gzip]), common: options.common, paths: paths, outputFile: manifest,
+                stage: try StageList([DigestStage(.sha256), gzip]), common: options.common, paths: paths, outputFile: manifest,
                 render: { outputs, result, out in
                     if let digest = outputs.values.first as? Digest { formatter.append(digest, path: result.path.bytes, to: &out) }
                 },

@@ -13,7 +13,7 @@ struct RunCommand: ParsableCommand, ProcessingCommand {
               sweep run -s crc32 -s md5 --json big.iso
             """)
 
-    @Option(name: [.short, .customLong("stage")], help: ArgumentHelp("A stage: \(BuiltinStages.names.joined(separator: ", ")) (repeatable).", valueName: "STAGE"))
+    @Option(name: [.short, .customLong("stage")], help: ArgumentHelp("A stage: \(StageRegistry.builtin.names.joined(separator: ", ")) (repeatable).", valueName: "STAGE"))
     var stages: [String] = []
 
     @OptionGroup var common: CommonOptions
@@ -23,17 +23,15 @@ struct RunCommand: ParsableCommand, ProcessingCommand {
 
     mutating func validate() throws {
         guard !stages.isEmpty else { throw ValidationError("give at least one stage with -s") }
-        for name in stages {
-            do {
-                _ = try BuiltinStages.stage(named: name)
-            } catch {
-                throw ValidationError(error.description)
-            }
+        do {
+            _ = try StageRegistry.builtin.stages(named: stages)
+        } catch {
+            throw ValidationError("\(error)")
         }
     }
 
     func execute() async throws {
-        let list = StageList(try stages.map { try BuiltinStages.stage(named: $0, concurrency: common.jobs) })
+        let list = try StageRegistry.builtin.stages(named: stages, settings: .init(concurrency: common.jobs))
         var runner = CommandRunner(
             stage: list, common: common, paths: paths,
             render: { outputs, result, out in

@@ -95,7 +95,7 @@ struct ProgressLineTests {
         options.concurrency = 1
         options.progress = progress
         let stage = BlockingStage()
-        let pipeline = Pipeline(stage: StageList([stage, DigestStage(.sha256)]), options: options)
+        let pipeline = Pipeline(stage: try StageList([stage, DigestStage(.sha256)]), options: options)
         let run = Task {
             try await pipeline.run(progress.counting(Walker(roots: [tree.rootPath], options: WalkOptions()).events())) { _ in }
         }

@@ -154,7 +154,7 @@ struct StageTests {
             if index % 3 == 0 { content += utf8("tail\nlines\n") }
             paths.append(try tree.file("f\(index)", content))
         }
-        let list = StageList([DigestStage(.sha256), LineCountStage(), DigestStage(.crc32), DigestStage(.md5)])
+        let list = try StageList([DigestStage(.sha256), LineCountStage(), DigestStage(.crc32), DigestStage(.md5)])
         #expect(list.name == "sha256+lines+crc32+md5")
         let (combined, summary) = try await Self.outputs(list, paths)
 
@@ -179,28 +179,25 @@ struct StageTests {
         #expect(summary.files == paths.count)
     }
 
-    @Test func aStageListWithTheSameStageTwice() async throws {
-        let tree = try TempTree("twice")
-        let path = try tree.file("f", "a\nb\n")
-        let (outputs, summary) = try await Self.outputs(StageList([LineCountStage(), LineCountStage()]), [path])
-        #expect(outputs.first?.values.compactMap { ($0 as? LineCount)?.lines } == [2, 2])
-        // Both are named "lines": their totals add up under that one name.
-        #expect(summary.totals["lines"] == 4)
+    @Test func aStageListRefusesTheSameNameTwice() throws {
+        // Two "lines" would share one total and one JSON key: refused, naming the stage.
+        #expect(throws: DuplicateStageNameError(name: "lines")) { try StageList([LineCountStage(), LineCountStage()]) }
     }
 
     @Test func builtinStagesByName() throws {
         // Every digest and the line count are there (other stages may join them).
+        let registry = StageRegistry.builtin
         let required = ["lines"] + DigestAlgorithm.allCases.map(\.rawValue)
-        #expect(required.allSatisfy(BuiltinStages.names.contains), "\(BuiltinStages.names)")
-        #expect(Set(BuiltinStages.names).count == BuiltinStages.names.count, "no name twice")
-        for name in BuiltinStages.names {
-            #expect(try BuiltinStages.stage(named: name).name == name)
+        #expect(required.allSatisfy(registry.names.contains), "\(registry.names)")
+        #expect(Set(registry.names).count == registry.names.count, "no name twice")
+        for name in registry.names {
+            #expect(try registry.stage(named: name).name == name)
         }
-        #expect(throws: UnknownStageError.self) { try BuiltinStages.stage(named: "sha3") }
+        #expect(throws: UnknownStageError.self) { try registry.stage(named: "sha3") }
         do {
-            _ = try BuiltinStages.stage(named: "bogus")
+            _ = try registry.stage(named: "bogus")
         } catch {
-            #expect(error.description.contains("unknown stage 'bogus'"))
+            #expect("\(error)".contains("unknown stage 'bogus'; choose from: lines, gzip, "))
         }
     }
 

@@ -111,7 +111,7 @@ struct XXHashDigestTests {
             #expect(DigestAlgorithm(rawValue: algorithm.rawValue) == algorithm)
             #expect(DigestAlgorithm(tag: algorithm.tag) == algorithm)
             #expect(algorithm.isXXHash)
-            #expect(try BuiltinStages.stage(named: algorithm.rawValue).name == algorithm.rawValue)
+            #expect(try StageRegistry.builtin.stage(named: algorithm.rawValue).name == algorithm.rawValue)
         }
         #expect(Self.algorithms.map(\.tag) == ["XXH32", "XXH64", "XXH128", "XXH3"])
         let others = DigestAlgorithm.allCases.filter { !Self.algorithms.contains($0) }

@@ -63,8 +63,8 @@ extension FileResult {
         case .processed(let output):
             members.append(("size", .integer(bytesRead)))
             members.append(("status", .string("ok")))
-            if let outputs = output as? StageOutputs {
-                for (name, value) in zip(outputs.names, outputs.values) {
+            if let outputs = output as? any StageOutputCollection {
+                for (name, value) in outputs.namedValues {
                     members.append((name, (value as? any JSONRepresentable)?.jsonValue ?? .string(String(describing: value))))
                 }
             } else {

@@ -1,7 +1,9 @@
-/// Several stages over one read of each file: each chunk goes to every stage in turn.
+/// Several stages, chosen at run time, over one read of each file: each chunk goes to every stage
+/// in turn, and each file's outputs come as ``StageOutputs``, under the stages' names. When the
+/// stages are known as you write the code, ``CombinedStage`` gives typed outputs instead.
 ///
 /// ```swift
-/// let stages = StageList([DigestStage(.sha256), LineCountStage()])
+/// let stages = try StageList([DigestStage(.sha256), LineCountStage()])
 /// try await Pipeline(stage: stages).run(walking: ["logs"]) { result in
 ///     guard let outputs = result.output else { return }
 ///     print(outputs["sha256"] as? Digest as Any, outputs["lines"] as? LineCount as Any)
@@ -11,8 +13,10 @@ public struct StageList: Stage {
     /// The stages, in the order they see each chunk and appear in the outputs.
     public let stages: [any Stage]
 
-    /// The stages to run together.
-    public init(_ stages: [any Stage]) {
+    /// The stages to run together; two with one name are refused, since their outputs, totals and
+    /// JSON members would be told apart by name.
+    public init(_ stages: [any Stage]) throws(DuplicateStageNameError) {
+        try DuplicateStageNameError.check(stages.map(\.name))
         self.stages = stages
     }
 
