@@ -218,7 +218,7 @@ struct CustomStageTests {
     @Test func aCustomStageCombinesWithBuiltInsInAStageList() async throws {
         let scratch = try Scratch()
         let files = try makeLogs(in: scratch)
-        let stages = StageList([MatchingLineCount(pattern: Array("ERROR".utf8)), LineCountStage(), DigestStage(.sha256)])
+        let stages = try StageList([MatchingLineCount(pattern: Array("ERROR".utf8)), LineCountStage(), DigestStage(.sha256)])
         var rows: [(String, UInt64?, UInt64?, String?)] = []
         let summary = try await Pipeline(stage: stages, options: Self.options).run(walking: [scratch.path]) { result in
             let outputs = try #require(result.output)

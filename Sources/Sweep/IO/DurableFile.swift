@@ -17,14 +17,17 @@ import Musl
 ///
 /// Every step goes through the directory's descriptor, never a path string.
 ///
+/// Write one with ``write(to:replacing:permissions:isolation:_:)``, which commits the file when its
+/// body returns and leaves nothing when it throws:
+///
 /// ```swift
-/// let file = try DurableFile(path: "SHA256SUMS")
-/// try bytes.withUnsafeBytes { try file.write($0) }
-/// try file.commit(replacing: true)
+/// try await DurableFile.write(to: "report.txt", replacing: true) { file in
+///     try file.write(Array("every line or none\n".utf8))
+/// }
 /// ```
-package final class DurableFile {
-    /// The final path, as printed.
-    package let destination: FilePath
+public final class DurableFile {
+    /// The final path, as given; used in messages.
+    public let destination: FilePath
     private let location: FileLocation
     /// The file being written.
     package let descriptor: FileDescriptor
@@ -74,6 +77,48 @@ package final class DurableFile {
     }
 
     deinit { discard() }
+
+    /// Runs `body` with a new file to be named `path`, then makes its content durable and gives it
+    /// that name, and makes the directory durable too: once this returns, the file survives a
+    /// crash whole. If `body` throws (or the commit fails), nothing is left under any name and the
+    /// error is rethrown; a name that exists is replaced atomically when `replacing` is true, and
+    /// otherwise left alone, the call failing with `EEXIST`. `permissions` are exact; by default
+    /// 0666 less the umask.
+    ///
+    /// ```swift
+    /// let summary = try await DurableFile.write(to: "lines.txt", replacing: true) { file in
+    ///     try await Pipeline(stage: LineCountStage()).run(walking: ["logs"]) { result in
+    ///         if let count = result.output {
+    ///             try file.write(Array("\(count.lines) ".utf8) + result.path.bytes + [0x0A])
+    ///         }
+    ///     }
+    /// }
+    /// ```
+    public static func write<Result>(
+        to path: FilePath, replacing: Bool = false, permissions: FilePermissions? = nil,
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (DurableFile) async throws -> Result
+    ) async throws -> Result {
+        let file = try DurableFile(path: path, permissions: permissions)
+        let result: Result
+        do {
+            result = try await body(file)
+        } catch {
+            file.discard()
+            throw error
+        }
+        try file.commit(replacing: replacing)
+        return result
+    }
+
+    /// Writes every byte of `bytes` at the end of the file.
+    public func write(_ bytes: [UInt8]) throws(FileError) {
+        var failure: FileError?
+        bytes.withUnsafeBytes { raw in
+            do throws(FileError) { try write(raw) } catch { failure = error }
+        }
+        if let failure { throw failure }
+    }
 
     /// Writes every byte of `raw`.
     package func write(_ raw: UnsafeRawBufferPointer) throws(FileError) {
