@@ -31,6 +31,21 @@ struct ExampleTests {
         #expect(passed.count == 15, "\(output.stdoutText)")
     }
 
+    /// `Examples/run-adopter-tour.sh` builds `adopter-tour` and checks each part of the public
+    /// surface it uses (an actor caller, typed two-stage results, a registered stage of its own, a
+    /// durable manifest, a throwing source, a scope left early) against wc, sha256sum, grep and gzip.
+    @Test func adopterTourAgreesWithThePeers() throws {
+        let output = try Self.runScript("Examples/run-adopter-tour.sh")
+        #expect(output.status == .exited(0), "\(output.stdoutText)\n\(output.stderrText)")
+        #expect(output.stdoutText.contains("run-adopter-tour: every part agrees with the peers"), "\(output.stdoutText)")
+        #expect(!output.stdoutText.contains("FAIL:"), "\(output.stdoutText)")
+        // Every part was checked: actor, its total, typed, registered, its total, the manifest line,
+        // the manifest against sha256sum, throwing, scoped.
+        let passed = output.stdoutText.split(separator: "\n").filter { $0.hasPrefix("ok: ") }
+        #expect(passed.count == 9, "\(output.stdoutText)")
+        #expect(output.stdoutText.contains("ok: scoped: left after f1.log"), "\(output.stdoutText)")
+    }
+
     /// `Examples/check-doc-samples.sh` compiles every Swift sample of the DocC articles as a client
     /// would. Its scratch package lives in `.build-doc-samples` (git-ignored), kept between runs.
     @Test func docCatalogSamplesCompile() throws {

@@ -15,6 +15,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ExampleStages
 import Sweep
 
 /// The arguments as raw bytes: a pattern or a path need not be UTF-8 (CommandLine.arguments would
@@ -30,12 +31,10 @@ guard arguments.count >= 2, let stage = MatchingLinesStage(pattern: arguments[0]
     exit(64)
 }
 
-// `FilePath` is swift-system's type, which Sweep uses but does not re-export: with only
-// `import Sweep` it cannot be named here, so the paths are built with Sweep's
-// `FilePath.init(bytes:)` through the type that `run(walking:)` expects.
+// `import Sweep` re-exports swift-system's `FilePath`; `FilePath(bytes:)` keeps a name's exact bytes.
 let pipeline = Pipeline(stage: stage)
 var output = Output()
-let summary = try await pipeline.run(walking: arguments.dropFirst().map { .init(bytes: $0) }) { result in
+let summary = try await pipeline.run(walking: arguments.dropFirst().map { FilePath(bytes: $0) }) { result in
     switch result.outcome {
     case .processed(let count):
         output.append(result.path.bytes + Array(":\(count.lines)\n".utf8))

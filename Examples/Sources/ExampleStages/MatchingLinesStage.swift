@@ -1,3 +1,5 @@
+// A stage of the examples' own, in a library of their own so that both programs use it: the
+// shape a team's shared stages would take.
 import Sweep
 
 /// The number of lines of one file that contain the pattern.
@@ -5,13 +7,13 @@ import Sweep
 /// It conforms to ``AdditiveOutput``, so a run's `RunSummary.totals["matching-lines"]` holds the
 /// total over all files, and to ``JSONRepresentable``, so `FileResult.jsonValue(stageName:)`
 /// shows it as a number rather than as its description.
-struct MatchingLineCount: AdditiveOutput, JSONRepresentable, Hashable, CustomStringConvertible {
+public struct MatchingLineCount: AdditiveOutput, JSONRepresentable, Hashable, CustomStringConvertible {
     /// Lines that contain the pattern at least once.
-    var lines: UInt64
+    public var lines: UInt64
 
-    var additiveValue: UInt64 { lines }
-    var jsonValue: JSONValue { .unsigned(lines) }
-    var description: String { String(lines) }
+    public var additiveValue: UInt64 { lines }
+    public var jsonValue: JSONValue { .unsigned(lines) }
+    public var description: String { String(lines) }
 }
 
 /// Counts the lines of each file that contain a fixed byte pattern, as `grep -c -F PATTERN` does in
@@ -21,15 +23,15 @@ struct MatchingLineCount: AdditiveOutput, JSONRepresentable, Hashable, CustomStr
 /// The pattern may straddle two chunks: the search is Knuth–Morris–Pratt, one byte at a time, so the
 /// processor carries only how much of the pattern the current line ends with — never a copy of the
 /// chunk, whose bytes are valid only during `update(_:)`.
-struct MatchingLinesStage: Stage {
+public struct MatchingLinesStage: Stage {
     /// The bytes to look for; never contains `\n`.
-    let pattern: [UInt8]
+    public let pattern: [UInt8]
     /// For each prefix `pattern[...i]`, the length of its longest proper prefix that is also its suffix.
     private let fallback: [Int]
 
     /// A stage counting the lines that contain `pattern`; `nil` if it contains a newline (grep would
     /// read that as several patterns).
-    init?(pattern: some Sequence<UInt8>) {
+    public init?(pattern: some Sequence<UInt8>) {
         let pattern = Array(pattern)
         guard !pattern.contains(0x0A) else { return nil }
         self.pattern = pattern
@@ -44,14 +46,14 @@ struct MatchingLinesStage: Stage {
     }
 
     /// The key of this stage's output in `RunSummary.totals` and in JSON.
-    var name: String { "matching-lines" }
+    public var name: String { "matching-lines" }
 
-    func makeProcessor(for file: FileEntry) -> Processor {
+    public func makeProcessor(for file: FileEntry) -> Processor {
         Processor(pattern: pattern, fallback: fallback)
     }
 
     /// The search state within one file.
-    struct Processor: StageProcessor {
+    public struct Processor: StageProcessor {
         let pattern: [UInt8]
         let fallback: [Int]
         /// How many bytes of the pattern the current line ends with.
@@ -62,7 +64,7 @@ struct MatchingLinesStage: Stage {
         var lineStarted = false
         var count: UInt64 = 0
 
-        mutating func update(_ chunk: UnsafeRawBufferPointer) {
+        public mutating func update(_ chunk: UnsafeRawBufferPointer) {
             var index = chunk.startIndex
             while index < chunk.endIndex {
                 let byte = chunk[index]
@@ -87,7 +89,7 @@ struct MatchingLinesStage: Stage {
             }
         }
 
-        func finish() -> MatchingLineCount {
+        public func finish() -> MatchingLineCount {
             // A last line without a newline is a line too: for the empty pattern it has not been counted.
             let unterminated: UInt64 = pattern.isEmpty && lineStarted ? 1 : 0
             return MatchingLineCount(lines: count + unterminated)
