@@ -105,6 +105,8 @@ extension EndToEndTests {
         @Test(arguments: [
             (["run", "."], "give at least one stage with -s"),
             (["run", "-s", "bogus", "."], "unknown stage 'bogus'"),
+            // Two values under one name would be one JSON key twice and one total.
+            (["run", "-s", "crc32", "-s", "lines", "-s", "crc32", "."], "stage 'crc32' is given twice"),
         ] as [([String], String)])
         func usageErrorsExitNonZeroWithAMessage(_ arguments: [String], _ message: String) throws {
             try Self.expectUsageError(arguments, message)

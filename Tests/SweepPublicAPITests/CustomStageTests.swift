@@ -363,22 +363,26 @@ final class MainActorCounter {
     }
 }
 
-/// What a consumer of ``FileResults`` sees when its own task is cancelled: the loop throws
-/// `CancellationError` (the ExistingAsyncPipelines article says so).
+/// What a consumer of ``FileResults`` sees when its own task is cancelled: the loop ends, as an
+/// `AsyncStream`'s does, with `Task.isCancelled` set (the ExistingAsyncPipelines article says so);
+/// over a walk the sequence never throws, so `for await` needs no `try`.
 @Suite struct ResultsCancellationTests {
-    @Test func cancellingTheConsumingTaskMakesTheLoopThrow() async throws {
+    @Test func cancellingTheConsumingTaskEndsTheLoopEarly() async throws {
         let scratch = try Scratch()
         for index in 0..<200 { _ = try scratch.write("f\(index)", Array("line\n".utf8)) }
         let root = scratch.path
         let task = Task {
             var seen = 0
-            for try await _ in Pipeline(stage: LineCountStage()).results(walking: [root]) {
+            for await _ in Pipeline(stage: LineCountStage()).results(walking: [root]) {
                 seen += 1
                 if seen == 1 { withUnsafeCurrentTask { $0?.cancel() } }
             }
-            return seen
+            return (seen, Task.isCancelled)
         }
-        await #expect(throws: CancellationError.self) { try await task.value }
+        let (seen, cancelled) = await task.value
+        #expect(cancelled)
+        // At most the result already on its way when the task was cancelled follows the first.
+        #expect(seen >= 1 && seen <= 2, "\(seen) of 200 results after cancelling")
     }
 }
 

@@ -319,7 +319,7 @@ struct PipelineTests {
         #expect(probe.alive.current == 0)
         // Read to the end, it is the whole run.
         let all = try await many.withResults(walking: [tree.rootPath]) { results in
-            try await results.reduce(0) { count, _ in count + 1 }
+            await results.reduce(0) { count, _ in count + 1 }
         }
         #expect(all == 302)
     }

@@ -94,6 +94,7 @@ public final class DurableFile {
     ///     }
     /// }
     /// ```
+    @discardableResult
     public static func write<Result>(
         to path: FilePath, replacing: Bool = false, permissions: FilePermissions? = nil,
         isolation: isolated (any Actor)? = #isolation,

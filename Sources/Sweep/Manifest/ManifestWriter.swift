@@ -31,6 +31,7 @@ public final class ManifestWriter {
     /// Runs `body` with a writer for the manifest `path`, then commits it: made durable and named
     /// `path`, replacing a manifest of that name when `replacing` is true (the default). If `body`
     /// throws, nothing is written and an existing manifest is left as it was.
+    @discardableResult
     public static func write<Result>(
         to path: FilePath, formatter: ChecksumLineFormatter = ChecksumLineFormatter(), replacing: Bool = true,
         isolation: isolated (any Actor)? = #isolation,

@@ -3,15 +3,18 @@ import AsyncAlgorithms
 /// The per-file results of a ``Pipeline`` as an `AsyncSequence`.
 ///
 /// Iterating starts the work; results come with backpressure (the pipeline waits for the consumer),
-/// and dropping the iterator or cancelling the consuming task cancels the work; `next()` then
-/// throws `CancellationError`.
+/// and dropping the iterator or cancelling the consuming task cancels the work. A file that fails
+/// is a result, not an error: the sequence throws only what its source of paths throws, so its
+/// `Failure` is that source's — `Never` over a walk or an `AsyncStream`, where `for await` needs
+/// no `try`. When the consuming task is cancelled the sequence ends, as an `AsyncStream` does:
+/// check `Task.isCancelled` after the loop to tell a cut-short run from a finished one.
 ///
 /// ```swift
-/// for try await result in Pipeline(stage: LineCountStage()).results(walking: ["logs"]) {
+/// for await result in Pipeline(stage: LineCountStage()).results(walking: ["logs"]) {
 ///     print(result.path, result.output?.lines ?? 0)
 /// }
 /// ```
-public struct FileResults<Output: Sendable>: AsyncSequence, Sendable {
+public struct FileResults<Output: Sendable, Failure: Error>: AsyncSequence, Sendable {
     public typealias Element = FileResult<Output>
     typealias Send = @Sendable (Element) async throws -> Void
 
@@ -56,16 +59,28 @@ public struct FileResults<Output: Sendable>: AsyncSequence, Sendable {
             producer = nil
         }
 
-        public mutating func next() async throws -> Element? {
+        /// The next result; nil at the end of the input or once the consuming task is cancelled.
+        public mutating func next() async throws(Failure) -> Element? {
+            try await next(isolation: nil)
+        }
+
+        /// The next result; nil at the end of the input or once the consuming task is cancelled.
+        public mutating func next(isolation actor: isolated (any Actor)?) async throws(Failure) -> Element? {
             producer?.startIfNeeded()
             let producer = self.producer
-            let element = try await withTaskCancellationHandler {
-                try await results.next()
-            } onCancel: {
-                producer?.cancel()
+            do {
+                return try await withTaskCancellationHandler {
+                    try await results.next()
+                } onCancel: {
+                    producer?.cancel()
+                }
+            } catch is CancellationError {
+                return nil
+            } catch {
+                // The pipeline throws only CancellationError and what its source threw, whose
+                // type is `Failure`.
+                throw error as! Failure
             }
-            if element == nil && Task.isCancelled { throw CancellationError() }
-            return element
         }
     }
 

@@ -9,7 +9,7 @@ extension Pipeline {
     ///
     /// ```swift
     /// let firstFailure = try await Pipeline(stage: GzipStage()).withResults(walking: ["/var/log/app"]) { results -> FilePath? in
-    ///     for try await result in results where result.error != nil { return result.path }
+    ///     for await result in results where result.error != nil { return result.path }
     ///     return nil
     /// }
     /// // No `.gz` in the making is left on disk here, whatever the loop did.
@@ -17,7 +17,7 @@ extension Pipeline {
     public func withResults<Result>(
         walking roots: [FilePath], walkOptions: WalkOptions = WalkOptions(),
         isolation: isolated (any Actor)? = #isolation,
-        _ body: (FileResults<S.Output>) async throws -> Result
+        _ body: (FileResults<S.Output, Never>) async throws -> Result
     ) async throws -> Result {
         let pipeline = self
         return try await withResults(isolation: isolation, body) { send in
@@ -31,12 +31,12 @@ extension Pipeline {
     /// ```swift
     /// let paths = AsyncStream<FilePath> { $0.yield("a.log"); $0.finish() }
     /// let lines = try await Pipeline(stage: LineCountStage()).withResults(for: paths) { results in
-    ///     try await results.reduce(0) { $0 + ($1.output?.lines ?? 0) }
+    ///     await results.reduce(0) { $0 + ($1.output?.lines ?? 0) }
     /// }
     /// ```
     public func withResults<Paths: AsyncSequence & Sendable, Result>(
         for paths: Paths, isolation: isolated (any Actor)? = #isolation,
-        _ body: (FileResults<S.Output>) async throws -> Result
+        _ body: (FileResults<S.Output, Paths.Failure>) async throws -> Result
     ) async throws -> Result where Paths.Element == FilePath {
         let pipeline = self
         return try await withResults(isolation: isolation, body) { send in
@@ -47,8 +47,8 @@ extension Pipeline {
     /// Runs `produce` as a child task feeding the sequence `body` reads, then cancels it and waits
     /// for it: the pipeline's own cleanup (abandoning files in flight, joining its threads) is over
     /// before this returns.
-    private func withResults<Result>(
-        isolation: isolated (any Actor)?, _ body: (FileResults<S.Output>) async throws -> Result,
+    private func withResults<Result, Failure: Error>(
+        isolation: isolated (any Actor)?, _ body: (FileResults<S.Output, Failure>) async throws -> Result,
         produce: @escaping @Sendable (@escaping @Sendable (FileResult<S.Output>) async throws -> Void) async throws -> Void
     ) async throws -> Result {
         let channel = AsyncThrowingChannel<FileResult<S.Output>, any Error>()

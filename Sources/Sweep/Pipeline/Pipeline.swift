@@ -134,8 +134,9 @@ public struct Pipeline<S: Stage>: Sendable {
 
     /// The results of processing `paths`, as an async sequence: iterate it to drive the work; stop
     /// iterating (or cancel the task) to stop it. A slow consumer slows the reads and the walk.
-    /// What `paths` throws, iterating rethrows after the results that came before it.
-    public func results<Paths: AsyncSequence & Sendable>(for paths: Paths) -> FileResults<S.Output> where Paths.Element == FilePath {
+    /// What `paths` throws, iterating rethrows after the results that came before it; a source that
+    /// never fails gives results that never throw.
+    public func results<Paths: AsyncSequence & Sendable>(for paths: Paths) -> FileResults<S.Output, Paths.Failure> where Paths.Element == FilePath {
         let pipeline = self
         return FileResults { send in
             try await pipeline.run(paths: paths) { try await send($0) }
@@ -144,7 +145,7 @@ public struct Pipeline<S: Stage>: Sendable {
 
     /// The results of processing a walk's events (see ``Walker/events()``), or any sequence of
     /// ``WalkEvent``s: entries whose metadata is known keep it.
-    public func results<Events: AsyncSequence & Sendable>(_ events: Events) -> FileResults<S.Output> where Events.Element == WalkEvent {
+    public func results<Events: AsyncSequence & Sendable>(_ events: Events) -> FileResults<S.Output, Events.Failure> where Events.Element == WalkEvent {
         let pipeline = self
         return FileResults { send in
             try await pipeline.run(events) { try await send($0) }
@@ -152,7 +153,7 @@ public struct Pipeline<S: Stage>: Sendable {
     }
 
     /// The results of walking `roots`, as an async sequence.
-    public func results(walking roots: [FilePath], walkOptions: WalkOptions = WalkOptions()) -> FileResults<S.Output> {
+    public func results(walking roots: [FilePath], walkOptions: WalkOptions = WalkOptions()) -> FileResults<S.Output, Never> {
         let pipeline = self
         return FileResults { send in
             try await pipeline.run(walking: roots, walkOptions: walkOptions) { try await send($0) }
