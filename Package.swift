@@ -10,7 +10,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.1.4"),
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
@@ -35,6 +34,13 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // The system libcrypto (Debian: libssl-dev, OpenSSL 3) for SHA-1, SHA-2 and MD5: the same
+        // SHA instructions as swift-crypto's BoringSSL, at no build cost to sweep or its clients.
+        .systemLibrary(
+            name: "CLibcrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         // Hot byte loops in C, where the compiler vectorises them.
         .target(name: "CSweepSupport"),
         .target(
@@ -43,8 +49,8 @@ let package = Package(
                 "CZlib",
                 "CXXHash",
                 "CSQLite",
+                "CLibcrypto",
                 "CSweepSupport",
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
             ]

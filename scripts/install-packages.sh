@@ -2,15 +2,15 @@
 # The Debian packages sweep needs, in one place: `make run`, `make test`, `make release` and
 # `.ci/run` all call this script, so a machine with only the Swift toolchain needs nothing else.
 #
-#   scripts/install-packages.sh build   # what the build links: zlib, xxHash, SQLite, pkg-config
+#   scripts/install-packages.sh build   # what the build links: zlib, xxHash, SQLite, libcrypto, pkg-config
 #   scripts/install-packages.sh test    # the build's, plus the peers the tests use as oracles
 #
 # Only packages that are missing are installed (apt-get, as root or through sudo); nothing is
 # done when all are present, so calling it before every build costs one dpkg-query per package.
 set -euo pipefail
 
-# zlib, xxHash and SQLite for the build (SwiftPM finds them with pkg-config).
-build_packages=(zlib1g-dev libxxhash-dev libsqlite3-dev pkg-config)
+# zlib, xxHash, SQLite and libcrypto for the build (SwiftPM finds them with pkg-config).
+build_packages=(zlib1g-dev libxxhash-dev libsqlite3-dev libssl-dev pkg-config)
 # The peers the tests use as oracles (xxhash's xxhsum among them); hyperfine for the benchmark
 # harness's smoke run; strace (widens the race windows AttackTests attack), libfiu's fiu-run (the
 # fault campaign's injected I/O errors) and util-linux's setpriv and script (the unprivileged

@@ -1,4 +1,3 @@
-import Crypto
 import SystemPackage
 
 #if canImport(Glibc)
@@ -18,13 +17,13 @@ package struct ManifestFingerprint: Sendable, Hashable {
 
     /// Hashes `bytes` incrementally: the manifest being written.
     package struct Builder {
-        private var hasher = SHA256()
+        private var hasher = LibcryptoHash(.sha256)
         package init() {}
         package mutating func update(_ bytes: [UInt8]) { hasher.update(data: bytes) }
         package func finish() -> ManifestFingerprint { ManifestFingerprint(hex: Self.hex(hasher.finalize())) }
 
-        static func hex(_ digest: SHA256.Digest) -> String {
-            Digest(algorithm: .sha256, bytes: Array(digest)).hex
+        static func hex(_ digest: [UInt8]) -> String {
+            Digest(algorithm: .sha256, bytes: digest).hex
         }
     }
 
@@ -38,7 +37,7 @@ package struct ManifestFingerprint: Sendable, Hashable {
             throw FileError.lastSystemError(path)
         }
         defer { close(descriptor) }
-        var hasher = SHA256()
+        var hasher = LibcryptoHash(.sha256)
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
             let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }

@@ -1,10 +1,7 @@
-import Crypto
 import CXXHash
 import CZlib
-// SHA-224 is not in swift-crypto's public API, but its BoringSSL, linked in already, implements it.
-import CCryptoBoringSSL
 
-/// Computes a checksum of each file: SHA-2, SHA-1, MD5 (swift-crypto), gzip's CRC-32 (zlib) or
+/// Computes a checksum of each file: SHA-2, SHA-1, MD5 (the system's libcrypto), gzip's CRC-32 (zlib) or
 /// xxHash's XXH32, XXH64, XXH3 and XXH128 (the system libxxhash).
 ///
 /// ```swift
@@ -34,12 +31,12 @@ public struct DigestStage: Stage {
         init(algorithm: DigestAlgorithm) {
             self.algorithm = algorithm
             switch algorithm {
-            case .md5: state = CryptoChecksum<Insecure.MD5>()
-            case .sha1: state = CryptoChecksum<Insecure.SHA1>()
-            case .sha224: state = SHA224Checksum()
-            case .sha256: state = CryptoChecksum<SHA256>()
-            case .sha384: state = CryptoChecksum<SHA384>()
-            case .sha512: state = CryptoChecksum<SHA512>()
+            case .md5: state = LibcryptoChecksum(.md5)
+            case .sha1: state = LibcryptoChecksum(.sha1)
+            case .sha224: state = LibcryptoChecksum(.sha224)
+            case .sha256: state = LibcryptoChecksum(.sha256)
+            case .sha384: state = LibcryptoChecksum(.sha384)
+            case .sha512: state = LibcryptoChecksum(.sha512)
             case .crc32: state = CRC32Checksum()
             case .xxh32: state = XXH32Checksum()
             case .xxh64: state = XXH64Checksum()
@@ -64,34 +61,19 @@ private protocol ChecksumState {
     mutating func finalize() -> [UInt8]
 }
 
-private struct CryptoChecksum<Function: HashFunction>: ChecksumState {
-    var function = Function()
+private struct LibcryptoChecksum: ChecksumState {
+    var hash: LibcryptoHash
 
-    mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        function.update(bufferPointer: bytes)
-    }
-
-    mutating func finalize() -> [UInt8] {
-        function.finalize().withUnsafeBytes { Array($0) }
-    }
-}
-
-private struct SHA224Checksum: ChecksumState {
-    var context: SHA256_CTX
-
-    init() {
-        context = SHA256_CTX()
-        CCryptoBoringSSL_SHA224_Init(&context)
+    init(_ algorithm: LibcryptoHash.Algorithm) {
+        hash = LibcryptoHash(algorithm)
     }
 
     mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        CCryptoBoringSSL_SHA224_Update(&context, bytes.baseAddress, bytes.count)
+        hash.update(bufferPointer: bytes)
     }
 
     mutating func finalize() -> [UInt8] {
-        var digest = [UInt8](repeating: 0, count: 28)
-        CCryptoBoringSSL_SHA224_Final(&digest, &context)
-        return digest
+        hash.finalize()
     }
 }
 

@@ -1,4 +1,3 @@
-import Crypto
 import SystemPackage
 
 /// Restores `FILE` from `FILE.gz`, as `gzip -d` does: every member of a multi-member file (pigz's
@@ -118,7 +117,7 @@ public struct GunzipStage: Stage {
         case .write(let output):
             return Processor(source: file.path, sink: .file(replacement, output), destination: replacement.outputPath)
         case .verifyExisting:
-            return Processor(source: file.path, sink: .verifying(replacement, SHA256()), destination: replacement.outputPath)
+            return Processor(source: file.path, sink: .verifying(replacement, LibcryptoHash(.sha256)), destination: replacement.outputPath)
         }
     }
 
@@ -128,7 +127,7 @@ public struct GunzipStage: Stage {
             /// The restored file beside the `.gz`, replacing it once durable.
             case file(Replacement, DurableFile)
             /// The output exists: the hash of the decoded stream, to compare with it.
-            case verifying(Replacement, SHA256)
+            case verifying(Replacement, LibcryptoHash)
             /// A stream that other files' output follows.
             case stream(StreamOutput)
             /// Only testing: nothing is written.
@@ -163,7 +162,7 @@ public struct GunzipStage: Stage {
         }
 
         /// `hash` updated with the decoding of `chunk`.
-        private static func updated(_ hash: SHA256, decoding chunk: UnsafeRawBufferPointer, with decoder: GzipDecoder) throws -> SHA256 {
+        private static func updated(_ hash: LibcryptoHash, decoding chunk: UnsafeRawBufferPointer, with decoder: GzipDecoder) throws -> LibcryptoHash {
             var hash = hash
             try decoder.feed(chunk) { hash.update(bufferPointer: $0) }
             return hash

@@ -1,4 +1,3 @@
-import Crypto
 import CZlib
 import SystemPackage
 
@@ -129,7 +128,7 @@ public struct GzipStage: Stage {
                 encoder: GzipEncoder(header: header, level: options.level, threads: threads, expectedSize: status.size),
                 timestampOutOfRange: stored && !GzipFormat.canStore(status.modificationTime.seconds))
         case .verifyExisting:
-            return Processor(sink: .verifying(replacement, SHA256()), outputPath: replacement.outputPath, encoder: nil, timestampOutOfRange: false)
+            return Processor(sink: .verifying(replacement, LibcryptoHash(.sha256)), outputPath: replacement.outputPath, encoder: nil, timestampOutOfRange: false)
         }
     }
 
@@ -157,7 +156,7 @@ public struct GzipStage: Stage {
             /// A `.gz` beside the original, replacing it once durable.
             case file(Replacement, DurableFile)
             /// The `.gz` exists: hash the original to compare with it (an interrupted run's output).
-            case verifying(Replacement, SHA256)
+            case verifying(Replacement, LibcryptoHash)
             /// A stream that other files' members follow.
             case stream(StreamOutput)
         }

@@ -1,4 +1,3 @@
-import Crypto
 import SystemPackage
 
 /// The file-system side of `gzip` and `gunzip`: an output written durably beside the input, then the
@@ -75,7 +74,7 @@ struct Replacement {
 
     /// After ``Plan/verifyExisting``: removes the input if the existing output's uncompressed content
     /// (decoded when `outputIsCompressed`) has `digest` and `length`, as the input's does.
-    func finishInterrupted(digest: SHA256.Digest, length: UInt64, outputIsCompressed: Bool) throws -> OriginalRemoval.Outcome {
+    func finishInterrupted(digest: [UInt8], length: UInt64, outputIsCompressed: Bool) throws -> OriginalRemoval.Outcome {
         let existing = try? Self.contentDigest(of: outputLocation, decoding: outputIsCompressed)
         guard let existing, existing.digest == digest, existing.length == length else {
             throw FileError(path: outputPath, reason: .cause(GzipRefusal.alreadyExists))
@@ -93,11 +92,11 @@ struct Replacement {
 
     /// SHA-256 and length of a regular file's content (decoded from gzip when `decoding`), read
     /// through its directory without following links and in bounded memory.
-    private static func contentDigest(of location: FileLocation, decoding: Bool) throws -> (digest: SHA256.Digest, length: UInt64) {
+    private static func contentDigest(of location: FileLocation, decoding: Bool) throws -> (digest: [UInt8], length: UInt64) {
         let file = try location.directory.openForReading(location.name)
         defer { try? file.close() }
         guard try file.status().isRegularFile else { throw Errno.invalidArgument }
-        var hash = SHA256()
+        var hash = LibcryptoHash(.sha256)
         var length: UInt64 = 0
         let decoder = decoding ? GzipDecoder() : nil
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
