@@ -254,3 +254,46 @@ struct DurableWritingTests {
         #expect(try names(in: scratch.path) == ["report"])
     }
 }
+
+/// Open descriptors of this process.
+func openDescriptors() throws -> Int {
+    try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count
+}
+
+@Suite(.timeLimit(.minutes(5 * testTimeScale)))
+struct WalkEventsTests {
+    /// Leaving the loop deep in a tree closes every directory the walk held open.
+    @Test func leavingTheLoopEarlyClosesTheWalksDirectories() async throws {
+        let scratch = try Scratch()
+        let deep = (1...30).map { "d\($0)" }.joined(separator: "/")
+        _ = try scratch.write("\(deep)/first", Array("x".utf8))
+        _ = try scratch.write("\(deep)/second", Array("y".utf8))
+        let before = try openDescriptors()
+        var heldWhileInside = 0
+        for await event in Walker(roots: [scratch.path]).events() {
+            if case .file = event {
+                heldWhileInside = try openDescriptors()
+                break
+            }
+        }
+        // The walk held its way down (at least one directory per level, or it could not go on
+        // through held descriptors), and let all of them go with the loop.
+        #expect(heldWhileInside >= before + 30, "\(heldWhileInside) open inside, \(before) before")
+        #expect(try openDescriptors() == before)
+    }
+
+    @Test func theWalkEndsOnceItsTaskIsCancelled() async throws {
+        let scratch = try Scratch()
+        for index in 0..<100 { _ = try scratch.write("f\(index)", Array("x".utf8)) }
+        let root = scratch.path
+        let seen = await Task {
+            var seen = 0
+            for await _ in Walker(roots: [root]).events() {
+                seen += 1
+                withUnsafeCurrentTask { $0?.cancel() }
+            }
+            return seen
+        }.value
+        #expect(seen == 1)
+    }
+}

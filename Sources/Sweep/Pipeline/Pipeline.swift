@@ -88,11 +88,11 @@ public struct Pipeline<S: Stage>: Sendable {
     // Pre-specialised for the built-in stages over a walk, as the command line runs them: a caller
     // in another module otherwise gets the generic body, which pays for runtime generic metadata on
     // every file.
-    @_specialize(exported: true, where S == DigestStage, Events == AsyncStream<WalkEvent>)
-    @_specialize(exported: true, where S == LineCountStage, Events == AsyncStream<WalkEvent>)
-    @_specialize(exported: true, where S == StageList, Events == AsyncStream<WalkEvent>)
-    @_specialize(exported: true, where S == GzipStage, Events == AsyncStream<WalkEvent>)
-    @_specialize(exported: true, where S == GunzipStage, Events == AsyncStream<WalkEvent>)
+    @_specialize(exported: true, where S == DigestStage, Events == WalkEvents)
+    @_specialize(exported: true, where S == LineCountStage, Events == WalkEvents)
+    @_specialize(exported: true, where S == StageList, Events == WalkEvents)
+    @_specialize(exported: true, where S == GzipStage, Events == WalkEvents)
+    @_specialize(exported: true, where S == GunzipStage, Events == WalkEvents)
     @discardableResult
     public func run<Events: AsyncSequence>(
         _ events: Events, isolation: isolated (any Actor)? = #isolation, _ body: (FileResult<S.Output>) async throws -> Void

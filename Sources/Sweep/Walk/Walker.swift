@@ -8,11 +8,12 @@ import Musl
 import Darwin
 #endif
 
-/// Lists the regular files under some roots as an `AsyncStream` of ``WalkEvent``s, pulled on demand.
+/// Lists the regular files under some roots as ``WalkEvents``, an async sequence of
+/// ``WalkEvent``s pulled on demand.
 ///
-/// The stream is produced only as fast as it is consumed, so the walk never runs more than a step
-/// ahead of the workers, whatever the size of the tree. Within a directory, entries come in byte order
-/// of their names and each subdirectory is walked at its own place in that order.
+/// The walk is produced only as fast as it is consumed, so it never runs more than a step ahead of
+/// the workers, whatever the size of the tree. Within a directory, entries come in byte order of
+/// their names and each subdirectory is walked at its own place in that order.
 ///
 /// ```swift
 /// let walker = Walker(roots: ["/var/log/app"])
@@ -47,10 +48,9 @@ public struct Walker: Sendable {
         self.options = options
     }
 
-    /// The walk, one event at a time; each call starts a new walk.
-    public func events() -> AsyncStream<WalkEvent> {
-        let state = WalkState(makeDirectoryWalker())
-        return AsyncStream(unfolding: { state.next() })
+    /// The walk, one event at a time; each iteration starts a new walk.
+    public func events() -> WalkEvents {
+        WalkEvents(walker: self)
     }
 
     package func makeDirectoryWalker() -> DirectoryWalker {
@@ -61,14 +61,4 @@ public struct Walker: Sendable {
             return DirectoryWalker(roots: ListedRoots(file: file, nulSeparated: nulSeparated), options: options)
         }
     }
-}
-
-/// Holds the synchronous walker for `AsyncStream(unfolding:)`, which requires a `Sendable` closure.
-/// `AsyncStream` awaits each call before making the next, so the walker is never used concurrently.
-private final class WalkState: @unchecked Sendable {
-    private var walker: DirectoryWalker
-
-    init(_ walker: DirectoryWalker) { self.walker = walker }
-
-    func next() -> WalkEvent? { walker.next() }
 }
