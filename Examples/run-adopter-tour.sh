@@ -4,19 +4,7 @@
 # Exits non-zero on any difference.
 #
 #   bash Examples/run-adopter-tour.sh
-set -euo pipefail
-export LC_ALL=C
-
-examples=$(cd "$(dirname "$0")" && pwd)
-root=$(dirname "$examples")
-cd "$root"
-
-echo "== swift build --package-path Examples"
-swift build --package-path "$examples"
-binary="$(swift build --package-path "$examples" --show-bin-path)/adopter-tour"
-
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
+source "$(dirname "$0")/build-example.sh" adopter-tour
 tree=${1:-fixtures/logs}
 
 # Twelve files of 6 MB for the scoped part: leaving after the first result abandons the others.
@@ -28,8 +16,7 @@ done
 "$binary" "$tree" "$scratch" > "$scratch/tour"
 echo "== adopter-tour $tree: $(wc -l < "$scratch/tour") lines"
 
-# The files of a tree in sweep's walk order (names compared byte by byte, `/` smallest).
-mapfile -d '' files < <(find "$tree" -type f -print0 | tr '/' '\001' | sort -z | tr '\001' '/')
+mapfile -d '' files < <(walk_order "$tree")
 
 failures=0
 # compare PART EXPECTED-FILE: the tour's lines starting with "PART " against the expected ones.

@@ -5,25 +5,7 @@
 #
 #   bash Examples/run-example.sh               # fixtures/logs
 #   bash Examples/run-example.sh /var/log/app  # any tree of regular files
-set -euo pipefail
-export LC_ALL=C
-
-examples=$(cd "$(dirname "$0")" && pwd)
-root=$(dirname "$examples")
-cd "$root"
-
-echo "== swift build --package-path Examples"
-swift build --package-path "$examples"
-binary="$(swift build --package-path "$examples" --show-bin-path)/linecount-matching"
-
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
-
-# The files of a tree in sweep's walk order: names compared byte by byte within each directory, each
-# subdirectory at its own place (`a/` before `a-b`): sorting with `/` as the smallest byte does that.
-walk_order() {
-    find "$1" -type f -print0 | tr '/' '\001' | sort -z | tr '\001' '/'
-}
+source "$(dirname "$0")/build-example.sh" linecount-matching
 
 # What linecount-matching should print: grep's `FILE:COUNT` for each file in walk order, then the total.
 expected_output() {

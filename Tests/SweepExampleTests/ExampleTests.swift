@@ -21,28 +21,31 @@ struct ExampleTests {
     /// `Examples/run-example.sh` builds `linecount-matching` and compares its output with
     /// `grep -c -H -F` on fixtures/logs and on generated files whose matches straddle read chunks.
     @Test func lineCountMatchingAgreesWithGrep() throws {
-        let output = try Self.runScript("Examples/run-example.sh")
+        // Nine patterns on fixtures/logs, six on the generated tree.
+        try Self.expectChecksPass("Examples/run-example.sh", verdict: "run-example: every count matches grep -c -H -F", checks: 15)
+    }
+
+    /// Runs a checker script and expects its exit status 0, its own `verdict`, no `FAIL:` line, and
+    /// exactly `checks` lines `ok: …`: it ran every check it is meant to run. Returns its output.
+    @discardableResult
+    static func expectChecksPass(_ script: String, verdict: String, checks: Int) throws -> ProcessOutput {
+        let output = try runScript(script)
         #expect(output.status == .exited(0), "\(output.stdoutText)\n\(output.stderrText)")
-        // The script's own verdict, and no check reported as failed along the way.
-        #expect(output.stdoutText.contains("run-example: every count matches grep -c -H -F"), "\(output.stdoutText)")
+        #expect(output.stdoutText.contains(verdict), "\(output.stdoutText)")
         #expect(!output.stdoutText.contains("FAIL:"), "\(output.stdoutText)")
-        // It ran the checks it is meant to run: nine patterns on fixtures/logs, six on the generated tree.
         let passed = output.stdoutText.split(separator: "\n").filter { $0.hasPrefix("ok: ") }
-        #expect(passed.count == 15, "\(output.stdoutText)")
+        #expect(passed.count == checks, "\(output.stdoutText)")
+        return output
     }
 
     /// `Examples/run-adopter-tour.sh` builds `adopter-tour` and checks each part of the public
     /// surface it uses (an actor caller, typed two-stage results, a registered stage of its own, a
     /// durable manifest, a throwing source, a scope left early) against wc, sha256sum, grep and gzip.
     @Test func adopterTourAgreesWithThePeers() throws {
-        let output = try Self.runScript("Examples/run-adopter-tour.sh")
-        #expect(output.status == .exited(0), "\(output.stdoutText)\n\(output.stderrText)")
-        #expect(output.stdoutText.contains("run-adopter-tour: every part agrees with the peers"), "\(output.stdoutText)")
-        #expect(!output.stdoutText.contains("FAIL:"), "\(output.stdoutText)")
-        // Every part was checked: actor, its total, typed, registered, its total, the manifest line,
-        // the manifest against sha256sum, throwing, scoped.
-        let passed = output.stdoutText.split(separator: "\n").filter { $0.hasPrefix("ok: ") }
-        #expect(passed.count == 9, "\(output.stdoutText)")
+        // Every part: actor, its total, typed, registered, its total, the manifest line, the
+        // manifest against sha256sum, throwing, scoped.
+        let output = try Self.expectChecksPass(
+            "Examples/run-adopter-tour.sh", verdict: "run-adopter-tour: every part agrees with the peers", checks: 9)
         #expect(output.stdoutText.contains("ok: scoped: left after f1.log"), "\(output.stdoutText)")
     }
 
