@@ -48,7 +48,7 @@ struct ThrowingSourceTests {
         let files = try (0..<2).map { FilePath(try scratch.write("f\($0)", Array("x".utf8))) }
         var called = 0
         await #expect(throws: CursorLost(after: 2)) {
-            try await Pipeline(stage: DigestStage(.sha256)).run(paths: failingSource(files, after: 2)) { _ in called += 1 }
+            try await Pipeline(stage: DigestStage(.sha256)).run(for: failingSource(files, after: 2)) { _ in called += 1 }
         }
         #expect(called == 2)
         await #expect(throws: CursorLost(after: 1)) {
@@ -150,7 +150,7 @@ struct StageRegistryTests {
         // An erased stage goes straight into a Pipeline; its output casts back to the stage's type,
         // and the totals look through the erasure.
         let lines = try registry.stage(named: "lines")
-        let summary = try await Pipeline(stage: lines).run(paths: AsyncStream<FilePath> { $0.yield(FilePath(file)); $0.finish() }) { result in
+        let summary = try await Pipeline(stage: lines).run(for: AsyncStream<FilePath> { $0.yield(FilePath(file)); $0.finish() }) { result in
             #expect((result.output as? LineCount)?.lines == 3)
             #expect(result.jsonValue(stageName: lines.name).serialized.contains("\"lines\":3"))
         }
@@ -280,6 +280,31 @@ struct WalkEventsTests {
         // through held descriptors), and let all of them go with the loop.
         #expect(heldWhileInside >= before + 30, "\(heldWhileInside) open inside, \(before) before")
         #expect(try openDescriptors() == before)
+    }
+
+    /// The three forms take the same three sources with the same labels; over walk events the
+    /// entries keep the metadata the walk read.
+    @Test func everyFormTakesAWalkPathsOrEvents() async throws {
+        let scratch = try Scratch()
+        let sizes = ["a": 3, "b": 5, "c": 7]
+        for (name, size) in sizes { _ = try scratch.write(name, [UInt8](repeating: 0x0A, count: size)) }
+        let pipeline = Pipeline(stage: LineCountStage())
+        let events = Walker(roots: [scratch.path]).events()
+        let fromEvents = try await pipeline.withResults(events) { results in
+            await results.reduce(into: [String: Int64]()) { $0[$1.path.lastComponent!.string] = $1.entry.status?.size }
+        }
+        #expect(fromEvents == sizes.mapValues(Int64.init))
+        let paths = AsyncStream<FilePath> { continuation in
+            for name in sizes.keys.sorted() { continuation.yield(scratch.path.appending(name)) }
+            continuation.finish()
+        }
+        var lines: [UInt64] = []
+        try await pipeline.run(for: paths) { lines.append($0.output?.lines ?? 0) }
+        #expect(lines == [3, 5, 7])
+        let walked = try await pipeline.withResults(walking: [scratch.path]) { results in
+            await results.reduce(0) { $0 + ($1.output?.lines ?? 0) }
+        }
+        #expect(walked == 15)
     }
 
     @Test func theWalkEndsOnceItsTaskIsCancelled() async throws {

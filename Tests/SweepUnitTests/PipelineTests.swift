@@ -136,7 +136,7 @@ struct PipelineTests {
 
         var outcomes: [Row] = []
         let summary = try await Pipeline(stage: DigestStage(.sha256), options: Self.options(concurrency: 4))
-            .run(paths: stream) { outcomes.append(Self.row($0)) }
+            .run(for: stream) { outcomes.append(Self.row($0)) }
         let digests = try Oracle.hexDigests(.sha256, of: [a, b])
         #expect(outcomes == [
             Row(path: a, value: digests[0]),
@@ -344,7 +344,7 @@ struct PipelineTests {
         }
         let pipeline = Pipeline(stage: DigestStage(.sha256), options: Self.options(concurrency: 4))
         var rows: [Row] = []
-        let summary = try await pipeline.run(paths: stream) { rows.append(Self.row($0)) }
+        let summary = try await pipeline.run(for: stream) { rows.append(Self.row($0)) }
         #expect(rows == expected)
         #expect(summary.files == 30)
 

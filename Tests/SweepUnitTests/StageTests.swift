@@ -29,7 +29,7 @@ struct StageTests {
         let (stream, continuation) = AsyncStream<FilePath>.makeStream()
         for path in paths { continuation.yield(FilePath(bytes: path)) }
         continuation.finish()
-        let summary = try await Pipeline(stage: stage, options: options).run(paths: stream) { result in
+        let summary = try await Pipeline(stage: stage, options: options).run(for: stream) { result in
             guard let output = result.output else {
                 Issue.record("\(describeBytes(result.path.bytes)): \(result.outcome)")
                 return

@@ -40,7 +40,26 @@ extension Pipeline {
     ) async throws -> Result where Paths.Element == FilePath {
         let pipeline = self
         return try await withResults(isolation: isolation, body) { send in
-            try await pipeline.run(paths: paths) { try await send($0) }
+            try await pipeline.run(for: paths) { try await send($0) }
+        }
+    }
+
+    /// ``withResults(walking:walkOptions:isolation:_:)`` over a walk's events (see
+    /// ``Walker/events()``), or any sequence of ``WalkEvent``s: entries whose metadata is known keep it.
+    ///
+    /// ```swift
+    /// let walk = Walker(roots: ["logs"], options: WalkOptions()).events()
+    /// let failed = try await Pipeline(stage: DigestStage(.sha256)).withResults(walk) { results in
+    ///     await results.reduce(0) { $0 + ($1.error == nil ? 0 : 1) }
+    /// }
+    /// ```
+    public func withResults<Events: AsyncSequence & Sendable, Result>(
+        _ events: Events, isolation: isolated (any Actor)? = #isolation,
+        _ body: (FileResults<S.Output, Events.Failure>) async throws -> Result
+    ) async throws -> Result where Events.Element == WalkEvent {
+        let pipeline = self
+        return try await withResults(isolation: isolation, body) { send in
+            try await pipeline.run(events) { try await send($0) }
         }
     }
 

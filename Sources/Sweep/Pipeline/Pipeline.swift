@@ -70,14 +70,14 @@ public struct Pipeline<S: Stage>: Sendable {
     ///     continuation.finish(throwing: ListingFailed())
     /// }
     /// do {
-    ///     try await Pipeline(stage: LineCountStage()).run(paths: paths) { print($0.path) }
+    ///     try await Pipeline(stage: LineCountStage()).run(for: paths) { print($0.path) }
     /// } catch is ListingFailed {
     ///     // a.log was delivered first
     /// }
     /// ```
     @discardableResult
     public func run<Paths: AsyncSequence>(
-        paths: Paths, isolation: isolated (any Actor)? = #isolation, _ body: (FileResult<S.Output>) async throws -> Void
+        for paths: Paths, isolation: isolated (any Actor)? = #isolation, _ body: (FileResult<S.Output>) async throws -> Void
     ) async throws -> RunSummary where Paths.Element == FilePath {
         try await run(paths.map { WalkEvent.file(FileEntry(path: $0)) }, isolation: isolation, body)
     }
@@ -139,7 +139,7 @@ public struct Pipeline<S: Stage>: Sendable {
     public func results<Paths: AsyncSequence & Sendable>(for paths: Paths) -> FileResults<S.Output, Paths.Failure> where Paths.Element == FilePath {
         let pipeline = self
         return FileResults { send in
-            try await pipeline.run(paths: paths) { try await send($0) }
+            try await pipeline.run(for: paths) { try await send($0) }
         }
     }
 
