@@ -6,7 +6,7 @@ import Testing
 @testable import Sweep
 
 /// The ``Ledger`` through its API, read back with python's sqlite3 module as the oracle: rows keyed
-/// by raw-byte paths, batched commits that survive reopening, removal of unseen rows, the
+/// by raw-byte paths, batched commits that survive reopening, the walk-order merge and its gone rows, the upgrade from version 1, the
 /// least-recently-verified order, and refusal of files that are not ledgers.
 @Suite(.timeLimit(.minutes(5 * testTimeScale)))
 struct LedgerUnitTests {
@@ -24,8 +24,8 @@ struct LedgerUnitTests {
             let ledger = try Ledger(path: path)
             #expect(ledger.isNew)
             try ledger.begin()
-            try ledger.save(Self.record(odd, digestByte: 7), run: 1)
-            try ledger.save(Self.record(Array("plain".utf8), digestByte: 8), run: 1)
+            try ledger.save(Self.record(odd, digestByte: 7), walkKey: odd)
+            try ledger.save(Self.record(Array("plain".utf8), digestByte: 8), walkKey: Array("plain".utf8))
             try ledger.commit()
         }
         let ledger = try Ledger(path: path)
@@ -41,7 +41,7 @@ struct LedgerUnitTests {
         do {
             let ledger = try Ledger(path: path)
             try ledger.begin()
-            try ledger.save(Self.record([0x66, 0xFF], digestByte: 1), run: 1)
+            try ledger.save(Self.record([0x66, 0xFF], digestByte: 1), walkKey: [0x66, 0xFF])
             try ledger.commit()
         }
         let python = try Oracle.runPython("""
@@ -51,30 +51,108 @@ struct LedgerUnitTests {
                 print(path.hex(), size, inode, digest.hex())
             print(dict(c.execute('SELECT key, value FROM meta'))['schema_version'])
             """, arguments: [Arg(path.bytes)])
-        #expect(python.stdoutText == "66ff 10 42 \(String(repeating: "01", count: 32))\n1\n", "\(python)")
+        #expect(python.stdoutText == "66ff 10 42 \(String(repeating: "01", count: 32))\n2\n", "\(python)")
     }
 
-    @Test func unseenRowsAreFoundAndDeleted() throws {
-        let tree = try TempTree("ledger-unseen")
+    /// The walk-order merge finds each walked file's row, marks the rows passed by as gone (and
+    /// nothing else), falls back to a lookup for a path walked out of order, taking it back from
+    /// the gone, and never mistakes a row saved during the merge for one passed by.
+    @Test func walkMergeFindsRowsAndMarksOnlyThoseGone() throws {
+        let tree = try TempTree("ledger-merge")
         let ledger = try Ledger(path: FilePath(bytes: tree.path("L")))
+        let order = WalkOrder(roots: [Array("r".utf8)])
+        func key(_ path: [UInt8]) -> [UInt8] { Ledger.walkKey(of: path, in: order) }
+        // 1 200 rows, more than two batches; every third is gone from the walk.
+        let names = (0..<1200).map { Array(String(format: "r/d%02d/f%04d", $0 / 100, $0).utf8) }
         try ledger.begin()
-        for name in ["a", "b", "c"] { try ledger.save(Self.record(Array(name.utf8), digestByte: 1), run: 1) }
-        try ledger.markSeen(Array("b".utf8), run: 2)
-        let gone = try ledger.unseen(run: 2, limit: 10).map(\.path)
-        #expect(gone == [Array("a".utf8), Array("c".utf8)])
+        for name in names { try ledger.save(Self.record(name, digestByte: 1), walkKey: key(name)) }
+        try ledger.commit()
+
+        try ledger.begin()
+        var merge = LedgerWalkMerge(ledger: ledger, order: order, run: 5)
+        var found = 0
+        for (index, name) in names.enumerated() where index % 3 != 0 {
+            #expect(try merge.record(forWalked: name)?.path == name)
+            found += 1
+            // A new file just after it, saved as the run would save it once hashed.
+            let new = name + Array("-new".utf8)
+            #expect(try merge.record(forWalked: new) == nil)
+            try ledger.save(Self.record(new, digestByte: 2), walkKey: key(new))
+        }
+        // Walked again out of order: found by path, and no longer gone.
+        #expect(try merge.record(forWalked: names[0])?.path == names[0])
+        try merge.finish()
+        try ledger.commit()
+
+        var gone: [[UInt8]] = []
+        var after: [UInt8]?
+        while true {
+            let page = try ledger.gone(run: 5, after: after, limit: 100)
+            guard let last = page.last else { break }
+            after = last.path
+            gone += page.map(\.path)
+        }
+        let expected = names.enumerated().filter { $0.offset % 3 == 0 && $0.offset != 0 }.map(\.element)
+        #expect(found == 800)
+        #expect(gone == expected, "\(gone.count) gone, \(expected.count) expected")
+        #expect(try ledger.gone(run: 4, after: nil, limit: 10).isEmpty, "marks belong to their run")
+        try ledger.begin()
         try ledger.delete(gone)
         try ledger.commit()
-        #expect(try ledger.count() == 1)
+        #expect(try ledger.count() == Int64(1200 + 800 - expected.count))
+    }
+
+    /// A version 1 ledger (rows in path order, each marked seen per run) is upgraded in place when
+    /// opened: every row and its history kept, in walk order under keys made from its roots.
+    @Test func versionOneLedgersAreUpgradedInPlace() throws {
+        let tree = try TempTree("ledger-v1")
+        let path = tree.path("L")
+        let made = try Oracle.runPython("""
+            import sqlite3, sys
+            c = sqlite3.connect(sys.argv[1])
+            c.executescript('''
+                CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+                CREATE TABLE files (
+                    path BLOB PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL,
+                    dev INTEGER NOT NULL, inode INTEGER NOT NULL, algorithm TEXT NOT NULL, digest BLOB NOT NULL,
+                    first_seen INTEGER NOT NULL, last_hashed INTEGER NOT NULL, last_verified INTEGER, last_verdict TEXT,
+                    run INTEGER NOT NULL DEFAULT 0
+                ) WITHOUT ROWID;
+                CREATE INDEX files_by_verification ON files (coalesce(last_verified, 0), path);
+                INSERT INTO meta (key, value) VALUES ('schema_version', '1');
+                INSERT INTO meta (key, value) VALUES ('run', '9');
+                INSERT INTO meta (key, value) VALUES ('roots', CAST('r' AS BLOB));
+            ''')
+            for name in (b'r/a', b'r/b', b'elsewhere', b'r/a.x', b'r/a/z'):
+                c.execute('INSERT INTO files VALUES (?, 10, 1, 2, 3, 4, ?, ?, 1, 2, 77, ?, 9)', (name, 'sha256', bytes(32), 'ok'))
+            c.commit()
+            """, arguments: [Arg(path)])
+        #expect(made.status == .exited(0), "\(made)")
+
+        let ledger = try Ledger(path: FilePath(bytes: path))
+        #expect(try ledger.meta("schema_version") == "2")
+        #expect(try ledger.record(for: Array("r/a".utf8))?.lastVerified == 77, "history kept")
+        #expect(try ledger.recordsInWalkOrder(after: nil, limit: 10).map { String(decoding: $0.record.path, as: UTF8.self) }
+                == ["r/a", "r/a/z", "r/a.x", "r/b", "elsewhere"], "walk order, the path under no root last")
+        let order = WalkOrder(roots: [Array("r".utf8)])
+        try ledger.begin()
+        var merge = LedgerWalkMerge(ledger: ledger, order: order, run: 10)
+        #expect(try merge.record(forWalked: Array("r/b".utf8))?.lastVerdict == "ok")
+        try merge.finish()
+        try ledger.commit()
+        // The walk met only r/b: the rest is gone, the path under no root included.
+        #expect(try ledger.gone(run: 10, after: nil, limit: 10).map { String(decoding: $0.path, as: UTF8.self) }
+                == ["elsewhere", "r/a", "r/a.x", "r/a/z"])
     }
 
     @Test func leastRecentlyVerifiedComeFirstNeverVerifiedBeforeAll() throws {
         let tree = try TempTree("ledger-order")
         let ledger = try Ledger(path: FilePath(bytes: tree.path("L")))
         try ledger.begin()
-        try ledger.save(Self.record(Array("new".utf8), digestByte: 1), run: 1)
-        try ledger.save(Self.record(Array("old".utf8), digestByte: 1, verified: 100), run: 1)
-        try ledger.save(Self.record(Array("older".utf8), digestByte: 1, verified: 50), run: 1)
-        try ledger.save(Self.record(Array("recent".utf8), digestByte: 1, verified: 900), run: 1)
+        try ledger.save(Self.record(Array("new".utf8), digestByte: 1), walkKey: Array("new".utf8))
+        try ledger.save(Self.record(Array("old".utf8), digestByte: 1, verified: 100), walkKey: Array("old".utf8))
+        try ledger.save(Self.record(Array("older".utf8), digestByte: 1, verified: 50), walkKey: Array("older".utf8))
+        try ledger.save(Self.record(Array("recent".utf8), digestByte: 1, verified: 900), walkKey: Array("recent".utf8))
         try ledger.commit()
         let first = try ledger.leastRecentlyVerified(after: nil, limit: 2)
         #expect(first.map { String(decoding: $0.path, as: UTF8.self) } == ["new", "older"])

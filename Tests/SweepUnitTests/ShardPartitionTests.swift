@@ -99,7 +99,7 @@ struct ShardPartitionTests {
     }
 
     /// The shards' walks are disjoint and together the whole walk, in its order; WalkOrder sorts
-    /// paths exactly as the walker lists them.
+    /// paths exactly as the walker lists them, and so do its byte sort keys.
     @Test func shardsPartitionTheWalkAndWalkOrderIsTheWalkersOrder() async throws {
         let tree = try TempTree("shard-walk")
         for name in ["a/z", "a-b", "a.txt", "a/y/x", "B", "1", "10", "9", "dir/sub/f", "dir.x", "dir/sub-a", ".h"] {
@@ -127,6 +127,12 @@ struct ShardPartitionTests {
             return order.key(of: lhs, from: &left)! < order.key(of: rhs, from: &right)!
         }
         #expect(sorted == all)
+        // The ledger's sort keys, compared as plain bytes (as SQLite orders blobs), agree.
+        let byKey = shuffled.sorted { lhs, rhs in
+            var left = WalkOrder.Position(), right = WalkOrder.Position()
+            return order.sortKey(of: lhs, from: &left)!.lexicographicallyPrecedes(order.sortKey(of: rhs, from: &right)!)
+        }
+        #expect(byKey == all)
     }
 
     @Test func headerAndEndLineRoundTrip() throws {

@@ -7,8 +7,10 @@ import SystemPackage
 /// only copy of a digest. It is opened in WAL mode with an exclusive lock held for the whole run
 /// (a second sweep waits 3 s, then gives up with a clear message), and written in transactions
 /// committed in batches: a run killed at any moment leaves it consistent, losing at most the files
-/// hashed since the last commit. Rows are looked up by path through the primary key, one at a time
-/// in walk order, so memory stays flat however many files there are.
+/// hashed since the last commit. Rows are stored in walk order, keyed by their path's walk-order
+/// key (``walkKey(of:in:)``), so that `sum --update` reads them in the order its walk meets the
+/// files, a batch at a time (``LedgerWalkMerge``): memory stays flat however many files there are,
+/// and the walk costs no search per file. Paths are unique, and looked up through their own index.
 ///
 /// ```swift
 /// let ledger = try Ledger(path: Ledger.defaultPath(forManifest: "SHA256SUMS"))
@@ -18,7 +20,7 @@ import SystemPackage
 /// ```
 package final class Ledger {
     /// The schema this sweep writes; a ledger with a higher one is refused, not damaged.
-    package static let schemaVersion = 1
+    package static let schemaVersion = 2
     /// The suffix of the default ledger's name: `SHA256SUMS` → `SHA256SUMS.sweep-ledger`.
     package static let defaultSuffix = ".sweep-ledger"
 
@@ -35,17 +37,69 @@ package final class Ledger {
         FROM files WHERE path = ?
         """)
     private lazy var upsertRecord = try? connection.prepare("""
-        INSERT INTO files (path, size, mtime_ns, ctime_ns, dev, inode, algorithm, digest, first_seen, last_hashed, last_verified, last_verdict, run)
+        INSERT INTO files (path, size, mtime_ns, ctime_ns, dev, inode, algorithm, digest, first_seen, last_hashed, last_verified, last_verdict, walk_key)
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
         ON CONFLICT (path) DO UPDATE SET size = ?2, mtime_ns = ?3, ctime_ns = ?4, dev = ?5, inode = ?6, algorithm = ?7,
-            digest = ?8, last_hashed = ?10, last_verified = coalesce(?11, last_verified), last_verdict = coalesce(?12, last_verdict), run = ?13
+            digest = ?8, last_hashed = ?10, last_verified = coalesce(?11, last_verified), last_verdict = coalesce(?12, last_verdict),
+            walk_key = ?13, gone_in_run = 0
         """)
-    private lazy var updateSeen = try? connection.prepare("UPDATE files SET run = ?2 WHERE path = ?1")
-    private lazy var updateSeenReturning = try? connection.prepare("""
-        UPDATE files SET run = ?2 WHERE path = ?1
-        RETURNING size, mtime_ns, ctime_ns, dev, inode, algorithm, digest, first_seen, last_hashed, last_verified, last_verdict
-        """)
+    private static let recordColumns = "path, size, mtime_ns, ctime_ns, dev, inode, algorithm, digest, first_seen, last_hashed, last_verified, last_verdict"
+    private lazy var firstInWalkOrder = try? connection.prepare(
+        "SELECT walk_key, \(Self.recordColumns) FROM files ORDER BY walk_key LIMIT ?1")
+    private lazy var nextInWalkOrder = try? connection.prepare(
+        "SELECT walk_key, \(Self.recordColumns) FROM files WHERE walk_key > ?2 ORDER BY walk_key LIMIT ?1")
+    private lazy var updateGone = try? connection.prepare("UPDATE files SET gone_in_run = ?2 WHERE path = ?1")
     private lazy var updateVerdict = try? connection.prepare("UPDATE files SET last_verified = ?2, last_verdict = ?3 WHERE path = ?1")
+
+    /// The files table and its indexes: rows in walk order, paths unique, the rows in order of
+    /// verification for `scrub`, and the few rows a run found gone, by run and path.
+    private static let filesTable = """
+        CREATE TABLE files (
+            walk_key BLOB PRIMARY KEY, path BLOB NOT NULL UNIQUE,
+            size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL,
+            dev INTEGER NOT NULL, inode INTEGER NOT NULL, algorithm TEXT NOT NULL, digest BLOB NOT NULL,
+            first_seen INTEGER NOT NULL, last_hashed INTEGER NOT NULL, last_verified INTEGER, last_verdict TEXT,
+            gone_in_run INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID;
+        CREATE INDEX files_by_verification ON files (coalesce(last_verified, 0), path);
+        CREATE INDEX files_gone ON files (gone_in_run, path) WHERE gone_in_run != 0;
+        """
+
+    /// The key a row of `path` is stored under for a walk in `order`: its
+    /// ``WalkOrder/sortKey(of:from:)``, or for a path under none of the roots, a key after every
+    /// root's (four 0xFF bytes, then the path), so that the next walk finds it gone.
+    package static func walkKey(of path: [UInt8], in order: WalkOrder) -> [UInt8] {
+        var position = WalkOrder.Position()
+        return order.sortKey(of: path, from: &position) ?? [0xFF, 0xFF, 0xFF, 0xFF] + path
+    }
+
+    /// Version 1 kept rows in path order and marked each one seen in every run (a write per walked
+    /// file); version 2 keeps them in walk order, under keys made from the roots the ledger
+    /// recorded, and marks only the rows a run finds gone. History and digests are kept.
+    private func upgradeFromVersionOne() throws(LedgerError) {
+        let roots = try metaBytes("roots").map(ManifestFingerprint.roots) ?? []
+        let order = WalkOrder(roots: roots.map(\.bytes))
+        try connection.execute("""
+            ALTER TABLE files RENAME TO files_v1;
+            DROP INDEX files_by_verification;
+            \(Self.filesTable)
+            """)
+        let paths = try connection.prepare("SELECT path FROM files_v1")
+        let copy = try connection.prepare("""
+            INSERT INTO files (walk_key, \(Self.recordColumns))
+            SELECT ?1, \(Self.recordColumns) FROM files_v1 WHERE path = ?2
+            """)
+        while try paths.step() {
+            let path = paths.blob(0)
+            try copy.bind(1, blob: Self.walkKey(of: path, in: order))
+            try copy.bind(2, blob: path)
+            try copy.run()
+        }
+        try connection.execute("""
+            DROP TABLE files_v1;
+            UPDATE meta SET value = '\(Self.schemaVersion)' WHERE key = 'schema_version';
+            """)
+    }
 
     /// The default ledger of `manifest`: a sibling named after it.
     package static func defaultPath(forManifest manifest: FilePath) -> FilePath {
@@ -73,13 +127,7 @@ package final class Ledger {
             if isNew {
                 try connection.execute("""
                     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-                    CREATE TABLE files (
-                        path BLOB PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL,
-                        dev INTEGER NOT NULL, inode INTEGER NOT NULL, algorithm TEXT NOT NULL, digest BLOB NOT NULL,
-                        first_seen INTEGER NOT NULL, last_hashed INTEGER NOT NULL, last_verified INTEGER, last_verdict TEXT,
-                        run INTEGER NOT NULL DEFAULT 0
-                    ) WITHOUT ROWID;
-                    CREATE INDEX files_by_verification ON files (coalesce(last_verified, 0), path);
+                    \(Self.filesTable)
                     INSERT INTO meta (key, value) VALUES ('schema_version', '\(Self.schemaVersion)');
                     """)
             }
@@ -88,6 +136,7 @@ package final class Ledger {
             guard version >= 1, version <= Self.schemaVersion else {
                 throw LedgerError.notALedger(path: path, reason: "schema version \(version); this sweep reads version \(Self.schemaVersion)")
             }
+            if version == 1 { try upgradeFromVersionOne() }
             try commit()
         } catch {
             try? connection.execute("ROLLBACK")
@@ -106,11 +155,11 @@ package final class Ledger {
         lastCommit = FileTime.now
     }
 
-    /// Commits when 64 changes are pending or a quarter second has passed since the last commit,
-    /// then starts the next transaction: a kill loses at most that much work.
+    /// Commits when 64 changes are pending, or some are and a quarter second has passed since the
+    /// last commit, then starts the next transaction: a kill loses at most that much work, and a
+    /// run that changes nothing commits nothing.
     package func commitIfDue() throws(LedgerError) {
-        pendingChanges += 1
-        guard pendingChanges >= 64 || FileTime.now.seconds(since: lastCommit) >= 0.25 else { return }
+        guard pendingChanges >= 64 || (pendingChanges > 0 && FileTime.now.seconds(since: lastCommit) >= 0.25) else { return }
         try commit()
         try begin()
     }
@@ -167,23 +216,23 @@ package final class Ledger {
         return Self.record(path: path, from: select, offset: 0)
     }
 
-    /// The record of `path`, marked as seen in run `run` by the same indexed statement: the walk of
-    /// `sum --update` does one B-tree search per file, not a lookup and then an update.
-    package func recordMarkingSeen(_ path: [UInt8], run: Int64) throws(LedgerError) -> LedgerRecord? {
-        let update = try statement(updateSeenReturning)
-        defer { update.reset() }
-        try update.bind(1, blob: path)
-        try update.bind(2, int64: run)
-        guard try update.step() else { return nil }
-        let record = Self.record(path: path, from: update, offset: 0)
-        // RETURNING rows are all computed by the first step; the second ends the statement.
-        _ = try update.step()
-        return record
+    /// Up to `limit` records in walk order, with their keys: the first ones, or those after the key
+    /// `after`.
+    package func recordsInWalkOrder(after key: [UInt8]?, limit: Int) throws(LedgerError) -> [(walkKey: [UInt8], record: LedgerRecord)] {
+        let select = try statement(key == nil ? firstInWalkOrder : nextInWalkOrder)
+        defer { select.reset() }
+        try select.bind(1, int64: Int64(limit))
+        if let key { try select.bind(2, blob: key) }
+        var records: [(walkKey: [UInt8], record: LedgerRecord)] = []
+        while try select.step() {
+            if let record = Self.record(path: select.blob(1), from: select, offset: 2) { records.append((select.blob(0), record)) }
+        }
+        return records
     }
 
-    /// Saves `record` (inserting or replacing the row of its path) as seen in run `run`. A nil
-    /// verdict keeps the verification history the row had.
-    package func save(_ record: LedgerRecord, run: Int64) throws(LedgerError) {
+    /// Saves `record` (inserting or replacing the row of its path) under its walk-order key
+    /// (``walkKey(of:in:)``), as present. A nil verdict keeps the verification history the row had.
+    package func save(_ record: LedgerRecord, walkKey: [UInt8]) throws(LedgerError) {
         let upsert = try statement(upsertRecord)
         defer { upsert.reset() }
         try upsert.bind(1, blob: record.path)
@@ -198,17 +247,20 @@ package final class Ledger {
         try upsert.bind(10, int64: record.lastHashed)
         try upsert.bind(11, int64: record.lastVerified)
         if let verdict = record.lastVerdict { try upsert.bind(12, text: verdict) }
-        try upsert.bind(13, int64: run)
+        try upsert.bind(13, blob: walkKey)
         _ = try upsert.step()
+        pendingChanges += 1
     }
 
-    /// Marks `path` as seen in run `run`, so that ``removeUnseen(run:_:)`` keeps it.
-    package func markSeen(_ path: [UInt8], run: Int64) throws(LedgerError) {
-        let update = try statement(updateSeen)
+    /// Marks `path` as found gone by run `run` (for ``gone(run:after:limit:)``), or, with run 0,
+    /// as present again: a walk that met it out of order after all.
+    package func markGone(_ path: [UInt8], run: Int64) throws(LedgerError) {
+        let update = try statement(updateGone)
         defer { update.reset() }
         try update.bind(1, blob: path)
         try update.bind(2, int64: run)
         _ = try update.step()
+        pendingChanges += 1
     }
 
     /// Records a verification verdict (`ok`, `corrupt`, `changed`, `missing`) for `path` at `time`.
@@ -219,16 +271,18 @@ package final class Ledger {
         try update.bind(2, int64: time)
         try update.bind(3, text: verdict)
         _ = try update.step()
+        pendingChanges += 1
     }
 
-    /// Up to `limit` records not seen in run `run`: files removed since the last update.
-    package func unseen(run: Int64, limit: Int) throws(LedgerError) -> [LedgerRecord] {
+    /// Up to `limit` records that run `run` found gone, in path order after `path`.
+    package func gone(run: Int64, after path: [UInt8]?, limit: Int) throws(LedgerError) -> [LedgerRecord] {
         let select = try connection.prepare("""
-            SELECT path, size, mtime_ns, ctime_ns, dev, inode, algorithm, digest, first_seen, last_hashed, last_verified, last_verdict
-            FROM files WHERE run != ? ORDER BY path LIMIT ?
+            SELECT \(Self.recordColumns) FROM files
+            WHERE gone_in_run = ?1 AND gone_in_run != 0 AND path > ?2 ORDER BY path LIMIT ?3
             """)
         try select.bind(1, int64: run)
-        try select.bind(2, int64: Int64(limit))
+        try select.bind(2, blob: path ?? [])
+        try select.bind(3, int64: Int64(limit))
         var records: [LedgerRecord] = []
         while try select.step() {
             if let record = Self.record(path: select.blob(0), from: select, offset: 1) { records.append(record) }
@@ -242,6 +296,7 @@ package final class Ledger {
         for path in paths {
             try delete.bind(1, blob: path)
             try delete.run()
+            pendingChanges += 1
         }
     }
 
@@ -249,7 +304,7 @@ package final class Ledger {
     /// the key `(verified, path)` of the last one returned before.
     package func leastRecentlyVerified(after key: (Int64, [UInt8])?, limit: Int) throws(LedgerError) -> [LedgerRecord] {
         let select = try connection.prepare("""
-            SELECT path, size, mtime_ns, ctime_ns, dev, inode, algorithm, digest, first_seen, last_hashed, last_verified, last_verdict
+            SELECT \(Self.recordColumns)
             FROM files WHERE (coalesce(last_verified, 0), path) > (?1, ?2)
             ORDER BY coalesce(last_verified, 0), path LIMIT ?3
             """)

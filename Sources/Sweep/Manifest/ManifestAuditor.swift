@@ -84,54 +84,57 @@ package struct ManifestAuditor: Sendable {
 
         try trusted?.begin()
         do throws(any Error) {
-            try await ReadScheduler(options: options).run(
-                makeWalker(roots, skipping).events(), isolation: isolation,
-                immediate: { event -> Item? in
-                    switch event {
-                    case .file: nil
-                    case .failure(let error): .failed(error)
-                    case .skipped: .skipped
-                    }
-                },
-                cost: { WalkedFileHashing.cost(of: $0, options: options) },
-                read: { events, reader, cancelled in
-                    await WalkedFileHashing.hash(events, algorithm: algorithm, options: options, reader: reader, cancelled: cancelled)
-                        .map { read -> WorkOutcome<Item> in
-                            switch read {
-                            case nil: .retryAlone
-                            case .success(let read)?: .done(.hashed(read.entry.detached, read.output))
-                            case .failure(let error)?: .done(.failed(error))
+            // The walk runs ahead on a thread of its own, beside the lookups and the reads.
+            try await WalkAhead.withEvents(of: makeWalker(roots, skipping), isolation: isolation) { events in
+                try await ReadScheduler(options: options).run(
+                    events, isolation: isolation,
+                    immediate: { event -> Item? in
+                        switch event {
+                        case .file: nil
+                        case .failure(let error): .failed(error)
+                        case .skipped: .skipped
+                        }
+                    },
+                    cost: { WalkedFileHashing.cost(of: $0, options: options) },
+                    read: { events, reader, cancelled in
+                        await WalkedFileHashing.hash(events, algorithm: algorithm, options: options, reader: reader, cancelled: cancelled)
+                            .map { read -> WorkOutcome<Item> in
+                                switch read {
+                                case nil: .retryAlone
+                                case .success(let read)?: .done(.hashed(read.entry.detached, read.output))
+                                case .failure(let error)?: .done(.failed(error))
+                                }
+                            }
+                    },
+                    deliver: { (item: Item) in
+                        switch item {
+                        case .skipped:
+                            return
+                        case .failed(let error):
+                            try await report(AuditVerdict(path: error.path.bytes, kind: .unreadable, error: error))
+                        case .hashed(let entry, let digest):
+                            summary.counts.bytes += entry.status?.size ?? 0
+                            let path = entry.path.bytes
+                            guard let expected = try index.lookUp(path) else {
+                                try index.addNew(path, digest: digest, size: entry.status?.size ?? -1)
+                                return
+                            }
+                            if expected == digest {
+                                try await report(AuditVerdict(path: path, kind: .ok))
+                                return
+                            }
+                            // Corrupt only when the ledger hashed this very content (its digest is the
+                            // manifest's) and the size and mtime are still what it saw then.
+                            if let record = try trusted?.record(for: path), record.digest == expected,
+                               let status = entry.status, record.keepsSizeAndModificationTime(status) {
+                                let ctimeChanged = record.changeTime != status.changeTime.nanosecondsSinceEpoch
+                                try await report(AuditVerdict(path: path, kind: .corrupt, changeTimeChanged: ctimeChanged))
+                            } else {
+                                try await report(AuditVerdict(path: path, kind: .changed))
                             }
                         }
-                },
-                deliver: { (item: Item) in
-                    switch item {
-                    case .skipped:
-                        return
-                    case .failed(let error):
-                        try await report(AuditVerdict(path: error.path.bytes, kind: .unreadable, error: error))
-                    case .hashed(let entry, let digest):
-                        summary.counts.bytes += entry.status?.size ?? 0
-                        let path = entry.path.bytes
-                        guard let expected = try index.lookUp(path) else {
-                            try index.addNew(path, digest: digest, size: entry.status?.size ?? -1)
-                            return
-                        }
-                        if expected == digest {
-                            try await report(AuditVerdict(path: path, kind: .ok))
-                            return
-                        }
-                        // Corrupt only when the ledger hashed this very content (its digest is the
-                        // manifest's) and the size and mtime are still what it saw then.
-                        if let record = try trusted?.record(for: path), record.digest == expected,
-                           let status = entry.status, record.keepsSizeAndModificationTime(status) {
-                            let ctimeChanged = record.changeTime != status.changeTime.nanosecondsSinceEpoch
-                            try await report(AuditVerdict(path: path, kind: .corrupt, changeTimeChanged: ctimeChanged))
-                        } else {
-                            try await report(AuditVerdict(path: path, kind: .changed))
-                        }
-                    }
-                })
+                    })
+            }
             // Listed but never met: missing, or moved to a new path with the same content.
             var after: [UInt8]?
             while true {

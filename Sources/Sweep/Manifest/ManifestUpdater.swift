@@ -5,8 +5,9 @@ import SystemPackage
 /// and rewriting the manifest atomically, byte for byte what a full `sweep sum` of the same paths
 /// would write now.
 ///
-/// The walk is streamed against the ledger in walk order: each file is looked up by path (an
-/// indexed query), so memory stays flat for millions of files. Hashed files are committed to the
+/// The walk is streamed against the ledger in walk order (``LedgerWalkMerge``): the ledger's rows
+/// are read in the same order a batch at a time, so memory stays flat for millions of files and a
+/// file costs no search; only files hashed and files gone are written. Hashed files are committed to the
 /// ledger in batches (see ``Ledger/commitIfDue()``); a killed run resumes, re-hashing only what it
 /// had not committed. With no ledger yet, or a manifest edited since the ledger was written,
 /// nothing is trusted: every file is hashed once.
@@ -116,15 +117,17 @@ package struct ManifestUpdater: Sendable {
         }
         let trusted = summary.distrust == nil
 
-        // Claim this run's number before any row is marked with it: a run killed midway and its
-        // rerun must not share one, or a file removed in between would look seen.
+        // Claim this run's number before any row is marked with it: rows a killed run found gone
+        // must not count as gone in its rerun, which may find them again.
         let run = (try ledger.meta("run").flatMap(Int64.init) ?? 0) + 1
+        let order = WalkOrder(roots: roots.map(\.bytes))
         try ledger.begin()
         try ledger.setMeta("run", String(run))
         try ledger.setMeta("manifest", bytes: manifestName)
         try ledger.setMeta("roots", bytes: rootsBytes)
         try ledger.setMeta("working_directory", bytes: workingDirectory)
         try ledger.commit()
+        var merge = LedgerWalkMerge(ledger: ledger, order: order, run: run)
 
         // Never hash the manifest or the ledger (and its write-ahead log) if they lie in the tree.
         var skipping = Set<FileIdentity>()
@@ -144,82 +147,90 @@ package struct ManifestUpdater: Sendable {
 
         do throws(any Error) {
             try ledger.begin()
-            try await ReadScheduler(options: options).run(
-                makeWalker(roots, skipping).events(), isolation: isolation,
-                immediate: { event -> Item? in
-                    switch event {
-                    case .failure(let error): return .failed(error)
-                    case .skipped(let path, let reason): return .skipped(path, reason)
-                    case .file(let entry):
-                        guard trusted, lookupFailure == nil, let status = entry.status else { return nil }
-                        do throws(LedgerError) {
-                            // Marked seen here: a file that then fails to read keeps its row, and
-                            // is listed again once readable if its metadata has not moved.
-                            guard let record = try ledger.recordMarkingSeen(entry.path.bytes, run: run), record.digest.algorithm == algorithm,
-                                  record.matches(status) else { return nil }
-                            return .unchanged(record)
-                        } catch {
-                            lookupFailure = error
-                            return nil
-                        }
-                    }
-                },
-                cost: { WalkedFileHashing.cost(of: $0, options: options) },
-                read: { events, reader, cancelled in
-                    await WalkedFileHashing.hash(events, algorithm: algorithm, options: options, reader: reader, cancelled: cancelled)
-                        .map { read -> WorkOutcome<Item> in
-                            switch read {
-                            case nil: .retryAlone
-                            case .success(let read)?: .done(.hashed(read.entry.detached, read.output, bytes: read.bytesRead))
-                            case .failure(let error)?: .done(.failed(error))
+            // The walk runs ahead on a thread of its own: unchanged files cost the consumer as
+            // little as the walk, so the two take a core each.
+            try await WalkAhead.withEvents(of: makeWalker(roots, skipping), isolation: isolation) { events in
+                try await ReadScheduler(options: options).run(
+                    events, isolation: isolation,
+                    immediate: { event -> Item? in
+                        switch event {
+                        case .failure(let error): return .failed(error)
+                        case .skipped(let path, let reason): return .skipped(path, reason)
+                        case .file(let entry):
+                            guard lookupFailure == nil else { return nil }
+                            do throws(LedgerError) {
+                                // Met here, so a file that then fails to read keeps its row, and is
+                                // listed again once readable if its metadata has not moved.
+                                guard let record = try merge.record(forWalked: entry.path.bytes), trusted, let status = entry.status,
+                                      record.digest.algorithm == algorithm, record.matches(status) else { return nil }
+                                return .unchanged(record)
+                            } catch {
+                                lookupFailure = error
+                                return nil
                             }
                         }
-                },
-                deliver: { (item: Item) in
-                    if let lookupFailure { throw lookupFailure }
-                    let event: Event
-                    switch item {
-                    case .unchanged(let record):
-                        summary.unchanged += 1
-                        event = .file(path: record.path, state: .unchanged, digest: record.digest, hashed: false)
-                        formatter.append(record.digest, path: record.path, to: &line)
-                    case .hashed(let entry, let digest, let bytes):
-                        let path = entry.path.bytes
-                        let previous = try ledger.record(for: path)
-                        let state: State = previous.map { $0.digest == digest ? .unchanged : .changed } ?? .new
-                        switch state {
-                        case .unchanged: summary.unchanged += 1
-                        case .changed: summary.changed += 1
-                        case .new, .removed: summary.new += 1
+                    },
+                    cost: { WalkedFileHashing.cost(of: $0, options: options) },
+                    read: { events, reader, cancelled in
+                        await WalkedFileHashing.hash(events, algorithm: algorithm, options: options, reader: reader, cancelled: cancelled)
+                            .map { read -> WorkOutcome<Item> in
+                                switch read {
+                                case nil: .retryAlone
+                                case .success(let read)?: .done(.hashed(read.entry.detached, read.output, bytes: read.bytesRead))
+                                case .failure(let error)?: .done(.failed(error))
+                                }
+                            }
+                    },
+                    deliver: { (item: Item) in
+                        if let lookupFailure { throw lookupFailure }
+                        let event: Event
+                        switch item {
+                        case .unchanged(let record):
+                            summary.unchanged += 1
+                            event = .file(path: record.path, state: .unchanged, digest: record.digest, hashed: false)
+                            formatter.append(record.digest, path: record.path, to: &line)
+                        case .hashed(let entry, let digest, let bytes):
+                            let path = entry.path.bytes
+                            let previous = try ledger.record(for: path)
+                            let state: State = previous.map { $0.digest == digest ? .unchanged : .changed } ?? .new
+                            switch state {
+                            case .unchanged: summary.unchanged += 1
+                            case .changed: summary.changed += 1
+                            case .new, .removed: summary.new += 1
+                            }
+                            summary.hashed += 1
+                            summary.hashedBytes += bytes
+                            if let status = entry.status {
+                                try ledger.save(LedgerRecord(path: path, status: status, digest: digest, firstSeen: previous?.firstSeen ?? now,
+                                                             now: FileTime.now.nanosecondsSinceEpoch, verdict: nil),
+                                                walkKey: Ledger.walkKey(of: path, in: order))
+                            }
+                            event = .file(path: path, state: state, digest: digest, hashed: true)
+                            formatter.append(digest, path: path, to: &line)
+                        case .failed(let error):
+                            summary.failed += 1
+                            try await body(.failed(error))
+                            return
+                        case .skipped(let path, let reason):
+                            try await body(.skipped(path, reason))
+                            return
                         }
-                        summary.hashed += 1
-                        summary.hashedBytes += bytes
-                        if let status = entry.status {
-                            try ledger.save(LedgerRecord(path: path, status: status, digest: digest, firstSeen: previous?.firstSeen ?? now,
-                                                         now: FileTime.now.nanosecondsSinceEpoch, verdict: nil), run: run)
-                        }
-                        event = .file(path: path, state: state, digest: digest, hashed: true)
-                        formatter.append(digest, path: path, to: &line)
-                    case .failed(let error):
-                        summary.failed += 1
-                        try await body(.failed(error))
-                        return
-                    case .skipped(let path, let reason):
-                        try await body(.skipped(path, reason))
-                        return
-                    }
-                    fingerprint.update(line)
-                    try output.write(line)
-                    line.removeAll(keepingCapacity: true)
-                    try ledger.commitIfDue()
-                    try await body(event)
-                })
+                        fingerprint.update(line)
+                        try output.write(line)
+                        line.removeAll(keepingCapacity: true)
+                        try ledger.commitIfDue()
+                        try await body(event)
+                    })
+            }
             if let lookupFailure { throw lookupFailure }
+            try merge.finish()
             try output.flush()
             // Whatever the walk did not meet is gone: dropped in chunks, each reported.
+            var after: [UInt8]?
             while true {
-                let gone = try ledger.unseen(run: run, limit: 256)
-                if gone.isEmpty { break }
+                let gone = try ledger.gone(run: run, after: after, limit: 256)
+                guard let last = gone.last else { break }
+                after = last.path
                 try ledger.delete(gone.map(\.path))
                 for record in gone {
                     summary.removed += 1

@@ -62,6 +62,22 @@ public struct WalkOrder: Sendable {
         return nil
     }
 
+    /// The key of a printed `path` as bytes whose plain byte order (`memcmp`, SQLite's order of
+    /// blobs) is the walk order, or nil if it lies under none of the roots from `position` on: the
+    /// root's number in four big-endian bytes, then the path below it with each `/` as a NUL, the
+    /// one byte no name holds, so that it sorts before every other byte as ``precedes(_:_:)`` ranks
+    /// it. A file named as a root has nothing after its root's number, so that no two paths share
+    /// a key (root `a` a file once, a directory holding `a/a` later).
+    package func sortKey(of path: [UInt8], from position: inout Position) -> [UInt8]? {
+        guard let key = key(of: path, from: &position) else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(4 + key.relative.count)
+        withUnsafeBytes(of: UInt32(clamping: key.root).bigEndian) { bytes.append(contentsOf: $0) }
+        guard path != roots[key.root] else { return bytes }
+        for byte in key.relative { bytes.append(byte == UInt8(ascii: "/") ? 0 : byte) }
+        return bytes
+    }
+
     /// The path below `root` as the walk prints it: `root/…` (`root…` when the root ends in `/`),
     /// or the root itself for a file named as one.
     static func relative(_ path: [UInt8], below root: [UInt8]) -> ArraySlice<UInt8>? {
