@@ -136,12 +136,12 @@ package struct ManifestAuditor: Sendable {
                     })
             }
             // Listed but never met: missing, or moved to a new path with the same content.
-            var after: [UInt8]?
+            var afterLine = 0
             while true {
-                let unmet = try index.unmet(after: after, limit: 256)
+                let unmet = try index.unmet(afterLine: afterLine, limit: 256)
                 guard let last = unmet.last else { break }
-                after = last.path
-                for (path, digest) in unmet {
+                afterLine = last.line
+                for (_, path, digest) in unmet {
                     let size = try trusted?.record(for: path)?.size
                     if let destination = try index.claimMoved(digest: digest, size: size) {
                         try await report(AuditVerdict(path: destination, kind: .moved, movedFrom: path))
