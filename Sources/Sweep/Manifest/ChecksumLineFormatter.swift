@@ -86,7 +86,7 @@ public struct ChecksumLineFormatter: Sendable, Hashable {
         // xxhsum -H3 writes only the tagged form.
         switch digest.algorithm == .xxh3 ? .bsd : style {
         case .gnu:
-            output.append(contentsOf: digest.hexBytes)
+            digest.appendHex(to: &output)
             // The second character is `*` only with `-b`, which GNU never needs.
             output.append(UInt8(ascii: " "))
             output.append(binaryMarker ? UInt8(ascii: "*") : UInt8(ascii: " "))
@@ -97,7 +97,7 @@ public struct ChecksumLineFormatter: Sendable, Hashable {
             output.append(UInt8(ascii: "("))
             ManifestEscaping.appendName(name, escaped: escaped, to: &output)
             output.append(contentsOf: ") = ".utf8)
-            output.append(contentsOf: digest.hexBytes)
+            digest.appendHex(to: &output)
         }
         output.append(nulTerminated ? 0 : UInt8(ascii: "\n"))
     }

@@ -51,7 +51,9 @@ package struct OrderedWorkPool: Sendable {
             var sourceFailure: (any Error)?
 
             func complete(_ index: Int, _ result: Result) async throws {
-                guard ordered else {
+                // Unordered, or next in order (every immediate result while nothing waits): no
+                // need to park it.
+                guard ordered, index != delivered || !waiting.isEmpty else {
                     delivered += 1
                     try await deliver(result)
                     return

@@ -41,14 +41,20 @@ public struct Digest: Sendable, Hashable, CustomStringConvertible {
 
     /// The digest as lower-case hex ASCII bytes.
     public var hexBytes: [UInt8] {
-        let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
-        }
+        appendHex(to: &out)
         return out
+    }
+
+    /// Appends the lowercase hex digits to `output`, building no array of their own: a manifest
+    /// line per file is the hot path of `sum` and `sum --update`.
+    package func appendHex(to output: inout [UInt8]) {
+        @inline(__always) func digit(_ value: UInt8) -> UInt8 { value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") - 10 + value }
+        for byte in bytes {
+            output.append(digit(byte >> 4))
+            output.append(digit(byte & 0x0f))
+        }
     }
 
     public var description: String { hex }
