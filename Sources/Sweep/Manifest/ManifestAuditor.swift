@@ -97,14 +97,12 @@ package struct ManifestAuditor: Sendable {
                     },
                     cost: { WalkedFileHashing.cost(of: $0, options: options) },
                     read: { events, reader, cancelled in
-                        await WalkedFileHashing.hash(events, algorithm: algorithm, options: options, reader: reader, cancelled: cancelled)
-                            .map { read -> WorkOutcome<Item> in
-                                switch read {
-                                case nil: .retryAlone
-                                case .success(let read)?: .done(.hashed(read.entry.detached, read.output))
-                                case .failure(let error)?: .done(.failed(error))
-                                }
+                        await WalkedFileHashing.outcomes(events, algorithm: algorithm, options: options, reader: reader, cancelled: cancelled) {
+                            switch $0 {
+                            case .success(let read): .hashed(read.entry.detached, read.output)
+                            case .failure(let error): .failed(error)
                             }
+                        }
                     },
                     deliver: { (item: Item) in
                         switch item {

@@ -28,4 +28,15 @@ enum WalkedFileHashing {
         }
         return reads
     }
+
+    /// ``hash(_:algorithm:options:reader:cancelled:)`` as the scheduler's outcomes: a file to read
+    /// again alone, or the command's item made by `item` of what was read, or of why it was not.
+    static func outcomes<Item>(
+        _ events: [WalkEvent], algorithm: DigestAlgorithm, options: PipelineOptions, reader: ReaderSelection,
+        cancelled: CancellationFlag, item: (Result<ReadOutcome<Digest>, FileError>) -> Item
+    ) async -> [WorkOutcome<Item>] {
+        await hash(events, algorithm: algorithm, options: options, reader: reader, cancelled: cancelled).map { read in
+            read.map { .done(item($0)) } ?? .retryAlone
+        }
+    }
 }
