@@ -269,6 +269,24 @@ extension EndToEndTests {
             #expect(try readFile(tree.path("SUMS")) == manifest)
         }
 
+        /// A tree of one file per directory, under a limit of 128 descriptors: the walk running
+        /// ahead holds each walked file's directory until the file is consumed, so its lead must
+        /// stay within the pipeline's window, or thousands of directories would be held at once.
+        @Test func manyDirectoriesFitALowDescriptorLimit() throws {
+            let tree = try TempTree("ledger-fds")
+            for index in 0..<600 { _ = try tree.file("data/d\(index)/f", "\(index)") }
+            let limited: [Arg] = ["--nofile=128", Arg(sweepExecutable)]
+            let first = try runProcess("prlimit", limited + ["sum", "--update", "SUMS", "data"], directory: tree.root)
+            #expect(first.status == .exited(0), "\(first)")
+            let again = try runProcess("prlimit", limited + ["sum", "--update", "SUMS", "data"], directory: tree.root)
+            #expect(again.status == .exited(0) && again.stderrText.contains("600 unchanged"), "\(again)")
+            let audit = try runProcess("prlimit", limited + ["check", "--audit", "SUMS", "data"], directory: tree.root)
+            #expect(audit.status == .exited(0), "\(audit)")
+            let oracle = try runProcess("sha256sum", ["-c", "--quiet", "SUMS"], directory: tree.root)
+            let manifest = try readFile(tree.path("SUMS"))
+            #expect(oracle.status == .exited(0) && manifest.count > 600 * 64, "\(oracle)")
+        }
+
         @Test func readOnlyLedgerDirectoryIsAClearError() throws {
             let tree = try Self.tree("readonly")
             try tree.openToEveryone()

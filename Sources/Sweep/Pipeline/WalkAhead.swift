@@ -10,7 +10,10 @@ import Musl
 ///
 /// Scoped: ``withEvents(of:isolation:_:)`` starts the thread, gives `body` the events, and returns
 /// only once the thread has stopped and closed every directory it held, whether `body` finished,
-/// threw, or left the events unread. The walk stays bounded: at most a few batches wait unread.
+/// threw, or left the events unread. The walk stays bounded: at most a few batches wait unread,
+/// and a batch ends after a few directories: each walked file holds its directory open until it
+/// is consumed, so over a tree of one file per directory a lead of a thousand files would hold a
+/// thousand descriptors (1 024 is the usual limit), where the walk in line holds a few dozen.
 ///
 /// ```swift
 /// try await WalkAhead.withEvents(of: Walker(roots: ["data"])) { events in
@@ -63,9 +66,12 @@ package final class WalkAhead: @unchecked Sendable {
     private var inline: DirectoryWalker?
 
     /// Batches waiting unread at most: the walk's lead, and the memory it holds.
-    private static let readyLimit = 8
+    private static let readyLimit = 4
     /// Events per batch, after a few smaller first batches that let the consumer start at once.
     private static let batchLimit = 256
+    /// Directories whose files one batch may hold: with ``readyLimit``, the directories the lead
+    /// keeps open (about 20) whatever the tree's shape.
+    private static let directoriesPerBatch = 4
 
     /// Runs `body` with the events of `walker`'s walk, walked ahead on a thread of its own; returns
     /// (or throws) once that thread has stopped. Falls back to walking in line if no thread starts.
@@ -115,11 +121,17 @@ package final class WalkAhead: @unchecked Sendable {
             var directoryWalker = walker.makeDirectoryWalker()
             var batch: [WalkEvent] = []
             var limit = 16
+            var directories = 0
+            var lastDirectory: DirectoryHandle?
             while true {
                 let event = directoryWalker.next()
                 if let event {
+                    if case .file(let entry) = event, let directory = entry.location?.directory, directory !== lastDirectory {
+                        directories += 1
+                        lastDirectory = directory
+                    }
                     batch.append(event)
-                    if batch.count < limit { continue }
+                    if batch.count < limit && directories < Self.directoriesPerBatch { continue }
                 }
                 let (keepGoing, waiting) = lock.withLock(when: { self.stopped || self.ready.count < Self.readyLimit }) {
                     () -> (Bool, CheckedContinuation<Void, Never>?) in
@@ -134,6 +146,7 @@ package final class WalkAhead: @unchecked Sendable {
                 batch = []
                 batch.reserveCapacity(limit)
                 limit = min(limit * 2, Self.batchLimit)
+                directories = 0
             }
         }
         let joining = lock.withLock { () -> CheckedContinuation<Void, Never>? in
