@@ -41,12 +41,28 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        // The system libdeflate (Debian: libdeflate-dev 1.14, MIT): whole-buffer deflate at about
+        // twice zlib's speed and a smaller size, and the fastest CRC-32 measured here.
+        .systemLibrary(
+            name: "CLibdeflate",
+            pkgConfig: "libdeflate",
+            providers: [.apt(["libdeflate-dev"])]
+        ),
+        // The system ISA-L (Debian: libisal-dev 2.30, BSD-3): streaming inflate at three to four
+        // times zlib's speed, for gunzip, gzip -t and check --decompress.
+        .systemLibrary(
+            name: "CIsal",
+            pkgConfig: "libisal",
+            providers: [.apt(["libisal-dev"])]
+        ),
         // Hot byte loops in C, where the compiler vectorises them.
         .target(name: "CSweepSupport"),
         .target(
             name: "Sweep",
             dependencies: [
                 "CZlib",
+                "CLibdeflate",
+                "CIsal",
                 "CXXHash",
                 "CSQLite",
                 "CLibcrypto",

@@ -9,8 +9,8 @@
 # done when all are present, so calling it before every build costs one dpkg-query per package.
 set -euo pipefail
 
-# zlib, xxHash, SQLite and libcrypto for the build (SwiftPM finds them with pkg-config).
-build_packages=(zlib1g-dev libxxhash-dev libsqlite3-dev libssl-dev pkg-config)
+# zlib, libdeflate, ISA-L, xxHash, SQLite and libcrypto for the build (SwiftPM finds them with pkg-config).
+build_packages=(zlib1g-dev libdeflate-dev libisal-dev libxxhash-dev libsqlite3-dev libssl-dev pkg-config)
 # The peers the tests use as oracles (xxhash's xxhsum among them); hyperfine for the benchmark
 # harness's smoke run; strace (widens the race windows AttackTests attack), libfiu's fiu-run (the
 # fault campaign's injected I/O errors) and util-linux's setpriv and script (the unprivileged

@@ -95,7 +95,8 @@ struct GzipCommand: ParsableCommand, ProcessingCommand {
         if decompressing {
             let gunzip = GunzipStage.Options(
                 keepOriginal: options.keep, force: options.force, testOnly: test, suffixes: options.suffixes,
-                restoresNameAndTime: options.naming == .name, stream: stream, everyFileToStream: toStream)
+                restoresNameAndTime: options.naming == .name, stream: stream, everyFileToStream: toStream,
+                engine: options.engine)
             try await CommandRunner(
                 stage: GunzipStage(options: gunzip),
                 common: options.common, paths: paths,
@@ -121,7 +122,7 @@ struct GzipCommand: ParsableCommand, ProcessingCommand {
         let gzipOptions = GzipStage.Options(
             level: level ?? levelFlag?.rawValue ?? 6, keepOriginal: options.keep, force: options.force,
             storesNameAndTime: options.naming != .noName, suffixes: options.suffixes,
-            stream: stream, everyFileToStream: toStream)
+            stream: stream, everyFileToStream: toStream, engine: options.engine)
         let gzip = GzipStage(options: gzipOptions, threadCount: options.common.jobs)
         let adjust: @Sendable (WalkOptions) -> WalkOptions = { base in
             var walk = gzipOptions.walkOptions(base)

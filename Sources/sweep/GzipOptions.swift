@@ -32,6 +32,11 @@ struct GzipOptions: ParsableArguments {
     @Flag(name: [.short, .long], help: "Accepted as gzip has it: directories are always walked.")
     var recursive = false
 
+    @Option(name: .customLong("engine"), help: ArgumentHelp(
+        "The library that does the work: fastest (libdeflate compresses files up to 4 MiB, zlib larger ones in parallel blocks, ISA-L decompresses) or zlib (everything, as pigz). Default: $SWEEP_ENGINE, else fastest.",
+        valueName: "fastest|zlib"))
+    var engineChoice: CompressionEngine?
+
     @OptionGroup var common: CommonOptions
 
     @Argument(help: "Files and directories (default: standard input to standard output); - is standard input.")
@@ -43,7 +48,19 @@ struct GzipOptions: ParsableArguments {
     /// gzip's suffixes with `-S`, once validated.
     var suffixes: GzipSuffixes { GzipSuffixes(suffix: suffix.map { RawArguments.shared.bytes(of: $0) } ?? Array(".gz".utf8))! }
 
+    /// `--engine`, else the `SWEEP_ENGINE` environment variable (as gzip reads `GZIP`), else fastest.
+    var engine: CompressionEngine {
+        engineChoice ?? Self.environmentEngine ?? .fastest
+    }
+
+    private static var environmentEngine: CompressionEngine? {
+        getenv("SWEEP_ENGINE").flatMap { CompressionEngine(rawValue: String(cString: $0)) }
+    }
+
     mutating func validate() throws {
+        if let value = getenv("SWEEP_ENGINE"), CompressionEngine(rawValue: String(cString: value)) == nil {
+            throw ValidationError("SWEEP_ENGINE: unknown engine '\(String(cString: value))' (fastest or zlib)")
+        }
         if let suffix, GzipSuffixes(suffix: RawArguments.shared.bytes(of: suffix)) == nil {
             throw ValidationError("invalid suffix '\(suffix)'")
         }
@@ -100,3 +117,5 @@ enum GzipNaming: EnumerableFlag {
         }
     }
 }
+
+extension CompressionEngine: ExpressibleByArgument {}

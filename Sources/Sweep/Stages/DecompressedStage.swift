@@ -10,16 +10,19 @@
 public struct DecompressedStage<Inner: Stage>: Stage {
     /// The stage fed the decompressed bytes.
     public let inner: Inner
+    /// The library that inflates.
+    public let engine: CompressionEngine
 
-    /// `inner` over decompressed content.
-    public init(_ inner: Inner) {
+    /// `inner` over content decompressed by `engine`.
+    public init(_ inner: Inner, engine: CompressionEngine = .fastest) {
         self.inner = inner
+        self.engine = engine
     }
 
     public var name: String { inner.name }
 
     public func makeProcessor(for file: FileEntry) throws -> Processor {
-        Processor(decoder: GzipDecoder(), inner: try inner.makeProcessor(for: file))
+        Processor(decoder: GzipDecoder(engine: engine), inner: try inner.makeProcessor(for: file))
     }
 
     /// The inner stage's processor behind a gzip decoder.

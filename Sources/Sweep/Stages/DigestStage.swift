@@ -1,5 +1,4 @@
 import CXXHash
-import CZlib
 
 /// Computes a checksum of each file: SHA-2, SHA-1, MD5 (the system's libcrypto), gzip's CRC-32 (zlib) or
 /// xxHash's XXH32, XXH64, XXH3 and XXH128 (the system libxxhash).
@@ -78,15 +77,14 @@ private struct LibcryptoChecksum: ChecksumState {
 }
 
 private struct CRC32Checksum: ChecksumState {
-    var crc: UInt = 0
+    var crc: UInt32 = 0
 
     mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        guard let base = bytes.baseAddress else { return }
-        crc = crc32_z(crc, base.assumingMemoryBound(to: UInt8.self), bytes.count)
+        crc = crc32(crc, bytes)
     }
 
     mutating func finalize() -> [UInt8] {
-        let value = UInt32(truncatingIfNeeded: crc)
+        let value = crc
         return [UInt8(value >> 24), UInt8(value >> 16 & 0xff), UInt8(value >> 8 & 0xff), UInt8(value & 0xff)]
     }
 }

@@ -35,13 +35,17 @@ public struct GunzipStage: Stage {
         /// Decompress every file to ``stream`` and leave the `.gz` files alone (`gzip -dc`). Run the
         /// pipeline one file at a time (``PipelineOptions/oneFileAtATime(_:)``).
         public var everyFileToStream: Bool
+        /// The library that inflates (``CompressionEngine/fastest`` unless told).
+        public var engine: CompressionEngine
 
-        /// Options for keeping, forcing, testing, suffixes, stored names, and an output stream.
+        /// Options for keeping, forcing, testing, suffixes, stored names, an output stream, and
+        /// the engine.
         public init(
             keepOriginal: Bool = false, force: Bool = false, testOnly: Bool = false,
             suffixes: GzipSuffixes = GzipSuffixes()!, restoresNameAndTime: Bool = false,
-            stream: StreamOutput? = nil, everyFileToStream: Bool = false
+            stream: StreamOutput? = nil, everyFileToStream: Bool = false, engine: CompressionEngine = .fastest
         ) {
+            self.engine = engine
             self.keepOriginal = keepOriginal
             self.force = force
             self.testOnly = testOnly
@@ -81,13 +85,13 @@ public struct GunzipStage: Stage {
 
     public func makeProcessor(for file: FileEntry) throws -> Processor {
         let bytes = file.path.bytes
-        if options.testOnly { return Processor(source: file.path, sink: .test, destination: nil) }
+        if options.testOnly { return Processor(source: file.path, sink: .test, destination: nil, engine: options.engine) }
         if file.isStandardInput || options.everyFileToStream {
             guard let stream = options.stream else {
                 throw FileError(path: file.path, reason: .cause(StandardInputUnsupported(verb: "decompressing", alternative: "gzip -dc")))
             }
             try stream.claim(for: file.path)
-            return Processor(source: file.path, sink: .stream(stream), destination: "-")
+            return Processor(source: file.path, sink: .stream(stream), destination: "-", engine: options.engine)
         }
         let location = try file.resolvedLocation()
         let inputName = Array(location.name.bytes)
@@ -115,9 +119,9 @@ public struct GunzipStage: Stage {
         replacement.restoredModificationTime = storedTime
         switch try replacement.plan() {
         case .write(let output):
-            return Processor(source: file.path, sink: .file(replacement, output), destination: replacement.outputPath)
+            return Processor(source: file.path, sink: .file(replacement, output), destination: replacement.outputPath, engine: options.engine)
         case .verifyExisting:
-            return Processor(source: file.path, sink: .verifying(replacement, LibcryptoHash(.sha256)), destination: replacement.outputPath)
+            return Processor(source: file.path, sink: .verifying(replacement, LibcryptoHash(.sha256)), destination: replacement.outputPath, engine: options.engine)
         }
     }
 
@@ -137,10 +141,11 @@ public struct GunzipStage: Stage {
         let source: FilePath
         var sink: Sink
         let destination: FilePath?
-        let decoder = GzipDecoder()
+        let decoder: GzipDecoder
         var compressedSize: UInt64 = 0
 
-        init(source: FilePath, sink: Sink, destination: FilePath?) {
+        init(source: FilePath, sink: Sink, destination: FilePath?, engine: CompressionEngine) {
+            self.decoder = GzipDecoder(engine: engine)
             self.source = source
             self.sink = sink
             self.destination = destination

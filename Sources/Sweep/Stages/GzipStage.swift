@@ -47,13 +47,17 @@ public struct GzipStage: Stage {
         /// Compress every file to ``stream`` and leave the originals alone (`gzip -c`). Run the
         /// pipeline one file at a time (``PipelineOptions/oneFileAtATime(_:)``).
         public var everyFileToStream: Bool
+        /// The library that compresses (``CompressionEngine/fastest`` unless told).
+        public var engine: CompressionEngine
 
         /// Options for `level`, keeping or removing originals, forcing or not, names and times
-        /// stored or not, the suffix, and an output stream.
+        /// stored or not, the suffix, an output stream, and the engine.
         public init(
             level: Int = 6, keepOriginal: Bool = false, force: Bool = false, storesNameAndTime: Bool = true,
-            suffixes: GzipSuffixes = GzipSuffixes()!, stream: StreamOutput? = nil, everyFileToStream: Bool = false
+            suffixes: GzipSuffixes = GzipSuffixes()!, stream: StreamOutput? = nil, everyFileToStream: Bool = false,
+            engine: CompressionEngine = .fastest
         ) {
+            self.engine = engine
             self.level = min(max(level, 1), 9)
             self.keepOriginal = keepOriginal
             self.force = force
@@ -125,7 +129,7 @@ public struct GzipStage: Stage {
                 level: options.level)
             return Processor(
                 sink: .file(replacement, output), outputPath: replacement.outputPath,
-                encoder: GzipEncoder(header: header, level: options.level, threads: threads, expectedSize: status.size),
+                encoder: GzipEncoder(header: header, level: options.level, engine: options.engine, threads: threads, expectedSize: status.size),
                 timestampOutOfRange: stored && !GzipFormat.canStore(status.modificationTime.seconds))
         case .verifyExisting:
             return Processor(sink: .verifying(replacement, LibcryptoHash(.sha256)), outputPath: replacement.outputPath, encoder: nil, timestampOutOfRange: false)
@@ -146,7 +150,7 @@ public struct GzipStage: Stage {
         try stream.claim(for: file.path)
         return Processor(
             sink: .stream(stream), outputPath: "-",
-            encoder: GzipEncoder(header: header, level: options.level, threads: threads, expectedSize: regular?.size),
+            encoder: GzipEncoder(header: header, level: options.level, engine: options.engine, threads: threads, expectedSize: regular?.size),
             timestampOutOfRange: !GzipFormat.canStore(time))
     }
 

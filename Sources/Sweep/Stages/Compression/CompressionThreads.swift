@@ -5,6 +5,8 @@ package final class CompressionThreads: Sendable {
     /// Deflaters kept for reuse: a fresh one per 128 KiB block would cost an allocation and a
     /// table clear each time.
     private let idleDeflaters = LockedValue<[Deflater]>([])
+    /// libdeflate's compressors kept for reuse, for the same reason.
+    private let idleWholeDeflaters = LockedValue<[WholeDeflater]>([])
 
     package init(count: Int) {
         pool = BlockingThreadPool(threadCount: count, bufferSize: 0)
@@ -23,6 +25,17 @@ package final class CompressionThreads: Sendable {
         let deflater = reused ?? Deflater(level: level)
         if reused != nil { deflater.reset() }
         defer { idleDeflaters.withLock { if $0.count < 64 { $0.append(deflater) } } }
+        return body(deflater)
+    }
+
+    /// Runs `body` with a libdeflate compressor at `level`, from the pool when one is idle.
+    package func withWholeDeflater<Value>(level: Int32, _ body: (WholeDeflater) -> Value) -> Value {
+        let reused = idleWholeDeflaters.withLock { idle -> WholeDeflater? in
+            guard let index = idle.lastIndex(where: { $0.level == level }) else { return nil }
+            return idle.remove(at: index)
+        }
+        let deflater = reused ?? WholeDeflater(level: level)
+        defer { idleWholeDeflaters.withLock { if $0.count < 16 { $0.append(deflater) } } }
         return body(deflater)
     }
 

@@ -3,25 +3,33 @@ import CZlib
 /// One gzip member, streamed: the header, the deflate data, the trailer, handed out in pieces of
 /// about ``flushSize`` bytes so that memory stays flat whatever the input's length.
 ///
-/// Input known to be large is compressed in parallel blocks on the shared threads (pigz's way, see
-/// ``ParallelDeflate``), small input serially. Input of unknown length (a pipe) is held until it
-/// passes the threshold, then compressed in blocks; if it ends first, serially.
+/// With ``CompressionEngine/fastest``, input of up to ``wholeLimit`` bytes is held and compressed
+/// whole by libdeflate; with ``CompressionEngine/zlib``, input known to be small is compressed
+/// serially as it comes. Larger input is compressed in parallel blocks on the shared threads
+/// (pigz's way, see ``ParallelDeflate``) through zlib, whichever the engine: only a streaming
+/// library ends blocks on byte boundaries, as joining them into one member requires. Input of
+/// unknown length (a pipe) is held until it passes the limit, then compressed in blocks.
 package struct GzipEncoder {
-    /// Files of this size or more are compressed in parallel blocks.
+    /// With zlib, files of this size or more are compressed in parallel blocks.
     package static let parallelThreshold = 1 << 20
+    /// With libdeflate, files of up to this size are compressed whole: two such files in flight
+    /// per core stay far below the 64 MiB memory budget.
+    package static let wholeLimit = 4 << 20
     /// Output is handed out once this much has gathered.
     package static let flushSize = 256 * 1024
 
     private enum Mode {
         case serial(Deflater)
         case parallel(ParallelDeflate)
-        /// The length is unknown and below the threshold so far: the input, held.
-        case undecided([UInt8])
+        /// The input so far, held while it stays below `limit`: compressed whole at the end, or in
+        /// parallel blocks once it reaches the limit.
+        case held([UInt8], limit: Int)
         /// While the parallel encoder or the held input is out being mutated, so that it is not copied.
         case taken
     }
 
     private let level: Int
+    private let engine: CompressionEngine
     private let threads: CompressionThreads
     private var mode: Mode
     private var pending: [UInt8]
@@ -29,14 +37,23 @@ package struct GzipEncoder {
     /// Bytes of input taken so far.
     package private(set) var length: UInt64 = 0
 
-    /// A member with `header`, at `level`; `expectedSize` (nil when unknown) chooses serial or parallel.
-    package init(header: [UInt8], level: Int, threads: CompressionThreads, expectedSize: Int64?) {
+    /// A member with `header`, at `level`, through `engine`; `expectedSize` (nil when unknown)
+    /// chooses how.
+    package init(header: [UInt8], level: Int, engine: CompressionEngine, threads: CompressionThreads, expectedSize: Int64?) {
         self.level = level
+        self.engine = engine
         self.threads = threads
+        let holdLimit = engine == .fastest ? Self.wholeLimit : Self.parallelThreshold
         switch expectedSize {
-        case nil: mode = .undecided([])
-        case let size? where size >= Int64(Self.parallelThreshold): mode = .parallel(Self.parallel(level, threads))
-        case _?: mode = .serial(Deflater(level: Int32(level)))
+        case nil:
+            mode = .held([], limit: holdLimit)
+        case let size? where size >= Int64(holdLimit):
+            mode = .parallel(Self.parallel(level, threads))
+        case let size? where engine == .fastest:
+            // Reserved once; a file that grows while read passes the limit and goes to blocks.
+            mode = .held(Array(unsafeUninitializedCapacity: Int(size) + 1) { _, count in count = 0 }, limit: holdLimit)
+        case _?:
+            mode = .serial(Deflater(level: Int32(level)))
         }
         pending = header
         pending.reserveCapacity(Self.flushSize + 64 * 1024)
@@ -58,14 +75,14 @@ package struct GzipEncoder {
             defer { mode = .parallel(blocks) }
             try blocks.add(chunk) { try emit($0, write: write) }
             return
-        case .undecided(var held):
+        case .held(var held, let limit):
             mode = .taken
             held.append(contentsOf: chunk)
-            guard held.count >= Self.parallelThreshold else {
-                mode = .undecided(held)
+            guard held.count >= limit else {
+                mode = .held(held, limit: limit)
                 return
             }
-            // Long enough to be worth the threads: from here on, blocks.
+            // Too long to hold: from here on, blocks.
             var blocks = Self.parallel(level, threads)
             defer { mode = .parallel(blocks) }
             try held.withUnsafeBytes { bytes in try blocks.add(bytes) { try emit($0, write: write) } }
@@ -87,12 +104,16 @@ package struct GzipEncoder {
             try blocks.finish { try emit($0, write: write) }
             crc = blocks.crc
             length = blocks.length
-        case .undecided(let held):
-            let deflater = Deflater(level: Int32(level))
-            mode = .serial(deflater)
+        case .held(let held, _):
+            mode = .taken
             held.withUnsafeBytes { bytes in
                 crc = crc32(0, bytes)
-                deflater.compress(bytes, flush: Z_FINISH, into: &pending)
+                switch engine {
+                case .fastest:
+                    threads.withWholeDeflater(level: Int32(level)) { $0.compress(bytes, appendingTo: &pending) }
+                case .zlib:
+                    Deflater(level: Int32(level)).compress(bytes, flush: Z_FINISH, into: &pending)
+                }
             }
             length = UInt64(held.count)
         case .taken:
