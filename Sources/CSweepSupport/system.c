@@ -17,6 +17,10 @@ int sweep_renameat2(int directory, const char *from, const char *to, unsigned in
     return (int)syscall(SYS_renameat2, directory, from, directory, to, flags);
 }
 
+int sweep_start_write_back(int descriptor) {
+    return sync_file_range(descriptor, 0, 0, SYNC_FILE_RANGE_WRITE);
+}
+
 long sweep_file_system_type(int descriptor) {
     struct statfs info;
     if (fstatfs(descriptor, &info) != 0) return 0;

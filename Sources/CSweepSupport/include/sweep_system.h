@@ -9,6 +9,10 @@ int sweep_open_unnamed(int directory, mode_t mode);
 /// renameat2(2) within one directory; glibc's wrapper is not visible to Swift. flags: 1 = RENAME_NOREPLACE.
 int sweep_renameat2(int directory, const char *from, const char *to, unsigned int flags);
 
+/// sync_file_range(descriptor, 0, 0, SYNC_FILE_RANGE_WRITE): starts write-back of the whole file
+/// without waiting (declared only under _GNU_SOURCE, which Swift's import does not set).
+int sweep_start_write_back(int descriptor);
+
 /// The file system type (statfs's f_type) of an open file, or 0 if fstatfs fails.
 long sweep_file_system_type(int descriptor);
 

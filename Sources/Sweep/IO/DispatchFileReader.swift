@@ -31,7 +31,7 @@ package struct DispatchFileReader: FileReader {
         for request in batch {
             results.append(await read(request.entry, into: request.consumer, isCancelled: isCancelled))
         }
-        return results
+        return batch.first?.consumer.settled(results) ?? results
     }
 
     private func read<State, Output: Sendable>(

@@ -146,9 +146,29 @@ public final class DurableFile {
     /// exists (even one that appeared while this file was written) is left as it is and the commit
     /// fails with `EEXIST`; with it, the name is replaced atomically. On failure nothing is left.
     package func commit(replacing: Bool) throws(FileError) {
-        precondition(!finished, "DurableFile committed twice")
         do throws(Errno) {
             if fsync(descriptor.rawValue) != 0 { throw Errno(rawValue: errno) }
+        } catch {
+            discard()
+            throw FileError(path: destination, reason: .system(error))
+        }
+        try publish(replacing: replacing)
+        do throws(Errno) {
+            try location.directory.synchronize()
+        } catch {
+            throw FileError(path: destination, reason: .system(error))
+        }
+    }
+
+    /// The directory the file is named in.
+    package var directory: DirectoryHandle { location.directory }
+
+    /// Gives the file its final name, as ``commit(replacing:)`` does, but without making anything
+    /// durable: for ``GroupCommit``, which has made the content durable before (for many files at
+    /// once) and makes the directory durable after. On failure nothing is left.
+    package func publish(replacing: Bool) throws(FileError) {
+        precondition(!finished, "DurableFile committed twice")
+        do throws(Errno) {
             let directory = location.directory
             if let temporaryName {
                 try directory.rename(temporaryName, to: location.name, replacing: replacing)
@@ -174,7 +194,6 @@ public final class DurableFile {
             }
             finished = true
             try? descriptor.close()
-            try directory.synchronize()
         } catch {
             discard()
             throw FileError(path: destination, reason: .system(error))

@@ -54,8 +54,11 @@ package enum OriginalRemoval {
 
     /// Removes `location` if it is still the file open as `descriptor`, unchanged since `status`
     /// (taken when it was opened), and open nowhere else.
+    /// With `synchronizing` false the directory is not made durable after the removal: the caller
+    /// does it once for many removals (``PendingPublication``).
     package static func remove(
-        _ location: FileLocation, openAs descriptor: FileDescriptor, asRead status: FileStatus
+        _ location: FileLocation, openAs descriptor: FileDescriptor, asRead status: FileStatus,
+        synchronizing: Bool = true
     ) throws(Errno) -> Outcome {
         let directory = location.directory
         // After the rename the change time has moved (a rename sets it): there identity, size and
@@ -108,7 +111,7 @@ package enum OriginalRemoval {
         }
         if let lease, !lease.isIntact { return putBack() }
         try directory.remove(hidden)
-        try? directory.synchronize()
+        if synchronizing { try? directory.synchronize() }
         return .removed
     }
 }

@@ -23,11 +23,12 @@ package struct PositionalFileReader: FileReader {
         isCancelled: @escaping @Sendable () -> Bool
     ) async -> [Result<ReadOutcome<Output>, FileError>?] {
         await pool.run { buffer in
-            batch.enumerated().map { index, request in
+            let reads = batch.enumerated().map { index, request in
                 Self.readBlocking(
                     request.entry, into: request.consumer, buffer: buffer,
                     deferIfLargerThan: index > 0 ? request.deferIfLargerThan : nil, isCancelled: isCancelled)
             }
+            return batch.first?.consumer.settled(reads) ?? reads
         }
     }
 

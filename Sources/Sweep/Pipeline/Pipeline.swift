@@ -162,25 +162,51 @@ public struct Pipeline<S: Stage>: Sendable {
 
     package func makeConsumer() -> ChunkConsumer<S.Processor, S.Output> {
         let stage = self.stage
+        let settling = Self.settlingHooks(of: stage)
+        let plainProcessor: @Sendable (FileEntry) throws -> S.Processor = { try stage.makeProcessor(for: $0) }
+        let makeProcessor = settling?.makeProcessor ?? plainProcessor
         // Counted chunk by chunk, so that a large file shows on a progress line while it is read.
         guard let progress = options.progress else {
             return ChunkConsumer(
-                start: { try stage.makeProcessor(for: $0) },
+                start: makeProcessor,
                 consume: { try $0.update($1) },
                 finish: { try $0.finish() },
-                abandon: { $0.abandon() })
+                abandon: { $0.abandon() },
+                settle: settling?.settle)
         }
         return ChunkConsumer(
             start: { entry in
                 progress.started(entry.path)
-                return try stage.makeProcessor(for: entry)
+                return try makeProcessor(entry)
             },
             consume: { processor, chunk in
                 progress.read(chunk.count)
                 try processor.update(chunk)
             },
             finish: { try $0.finish() },
-            abandon: { $0.abandon() })
+            abandon: { $0.abandon() },
+            settle: settling?.settle)
+    }
+
+    /// For a ``BatchSettlingStage``: its deferring processors and its batch step, typed as this
+    /// pipeline's stage (which it is).
+    private static func settlingHooks(of stage: S) -> (
+        makeProcessor: @Sendable (FileEntry) throws -> S.Processor,
+        settle: @Sendable ([S.Output]) -> [Result<S.Output, FileError>]
+    )? {
+        guard let settling = stage as? any BatchSettlingStage else { return nil }
+        return hooks(of: settling)
+    }
+
+    private static func hooks<T: BatchSettlingStage>(of stage: T) -> (
+        makeProcessor: @Sendable (FileEntry) throws -> S.Processor,
+        settle: @Sendable ([S.Output]) -> [Result<S.Output, FileError>]
+    )? {
+        let makeProcessor: @Sendable (FileEntry) throws -> T.Processor = { try stage.makeSettlingProcessor(for: $0) }
+        let settle: @Sendable ([T.Output]) -> [Result<T.Output, FileError>] = { stage.settle($0) }
+        guard let typedMake = makeProcessor as? @Sendable (FileEntry) throws -> S.Processor,
+              let typedSettle = settle as? @Sendable ([S.Output]) -> [Result<S.Output, FileError>] else { return nil }
+        return (typedMake, typedSettle)
     }
 
     private static func process(

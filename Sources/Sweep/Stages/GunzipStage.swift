@@ -143,6 +143,8 @@ public struct GunzipStage: Stage {
         let destination: FilePath?
         let decoder: GzipDecoder
         var compressedSize: UInt64 = 0
+        /// Leave the output unpublished at `finish`, for ``GunzipStage/settle(_:)`` with its batch.
+        var defersPublication = false
 
         init(source: FilePath, sink: Sink, destination: FilePath?, engine: CompressionEngine) {
             self.decoder = GzipDecoder(engine: engine)
@@ -187,7 +189,11 @@ public struct GunzipStage: Stage {
                 result.original = OriginalDisposition(outcome)
                 result.completedEarlierRun = true
             case .file(let replacement, let output):
-                result.original = OriginalDisposition(try replacement.commit(output))
+                if defersPublication {
+                    result.pending = try replacement.deferred(output)
+                } else {
+                    result.original = OriginalDisposition(try replacement.commit(output))
+                }
             case .stream, .test:
                 break
             }
@@ -201,5 +207,19 @@ public struct GunzipStage: Stage {
             case .verifying, .test: break
             }
         }
+    }
+}
+
+extension GunzipStage: BatchSettlingStage {
+    package func makeSettlingProcessor(for file: FileEntry) throws -> Processor {
+        var processor = try makeProcessor(for: file)
+        processor.defersPublication = true
+        return processor
+    }
+
+    /// Publishes the batch's outputs together (``GroupCommit``), then removes each `.gz` whose
+    /// output is durable under its name.
+    package func settle(_ outputs: [GunzipResult]) -> [Result<GunzipResult, FileError>] {
+        PendingPublication.settle(outputs, pending: \.pending, original: \.original)
     }
 }

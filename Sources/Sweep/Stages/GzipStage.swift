@@ -168,6 +168,8 @@ public struct GzipStage: Stage {
         var sink: Sink
         let outputPath: FilePath
         var encoder: GzipEncoder?
+        /// Leave the `.gz` unpublished at `finish`, for ``GzipStage/settle(_:)`` with its batch.
+        var defersPublication = false
         let timestampOutOfRange: Bool
         var written: UInt64 = 0
         var length: UInt64 = 0
@@ -197,12 +199,18 @@ public struct GzipStage: Stage {
             var written = self.written
             let (crc, length) = try encoder!.finish { try Self.write($0, to: sink, counting: &written) }
             var original = OriginalDisposition.keptAsAsked
+            var pending: PendingPublication?
             if case .file(let replacement, let output) = sink {
-                original = OriginalDisposition(try replacement.commit(output))
+                if defersPublication {
+                    pending = try replacement.deferred(output)
+                } else {
+                    original = OriginalDisposition(try replacement.commit(output))
+                }
             }
             return GzipResult(
                 destination: outputPath, originalSize: length, compressedSize: written, crc32: crc,
-                timestampOutOfRange: timestampOutOfRange, original: original, completedEarlierRun: false)
+                timestampOutOfRange: timestampOutOfRange, original: original, completedEarlierRun: false,
+                pending: pending)
         }
 
         public mutating func abandon() {
@@ -229,4 +237,18 @@ struct StandardInputUnsupported: Error, CustomStringConvertible {
     var verb: String
     var alternative: String
     var description: String { "\(verb) standard input is not supported; use \(alternative)" }
+}
+
+extension GzipStage: BatchSettlingStage {
+    package func makeSettlingProcessor(for file: FileEntry) throws -> Processor {
+        var processor = try makeProcessor(for: file)
+        processor.defersPublication = true
+        return processor
+    }
+
+    /// Publishes the batch's `.gz` files together (``GroupCommit``), then removes each original
+    /// whose `.gz` is durable under its name.
+    package func settle(_ outputs: [GzipResult]) -> [Result<GzipResult, FileError>] {
+        PendingPublication.settle(outputs, pending: \.pending, original: \.original)
+    }
 }

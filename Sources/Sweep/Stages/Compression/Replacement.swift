@@ -11,7 +11,7 @@ struct Replacement {
     /// The input, open, as it was when opened.
     let input: FileEntry
     let inputLocation: FileLocation
-    let inputDescriptor: FileDescriptor
+    private(set) var inputDescriptor: FileDescriptor
     let inputStatus: FileStatus
     /// Where the output goes.
     let outputLocation: FileLocation
@@ -58,11 +58,38 @@ struct Replacement {
         try output.copyMetadata(from: outputMetadata)
         do {
             try output.commit(replacing: force)
-        } catch where error.errno == .fileExists {
-            // The name appeared while this file was being written: it is someone else's, kept.
-            throw FileError(path: outputPath, reason: .cause(GzipRefusal.alreadyExists))
+        } catch {
+            throw Self.publishingError(error, outputPath: outputPath)
         }
         return keepInput ? nil : try removeInput()
+    }
+
+    /// `output`, with the input's metadata, to be published with others by ``PendingPublication``.
+    /// The input's descriptor is duplicated: the reader closes its own once the file is read, and the
+    /// removal needs the very open file (its identity, its lease).
+    func deferred(_ output: DurableFile) throws -> PendingPublication {
+        try output.copyMetadata(from: outputMetadata)
+        let duplicate: FileDescriptor
+        do {
+            duplicate = try inputDescriptor.duplicate()
+        } catch {
+            throw FileError.from(error, path: input.path)
+        }
+        var replacement = self
+        replacement.inputDescriptor = duplicate
+        return PendingPublication(replacement: replacement, output: output)
+    }
+
+    /// What a failed publication means: a name that appeared while the output was written is
+    /// someone else's, kept.
+    static func publishingError(_ error: FileError, outputPath: FilePath) -> FileError {
+        error.errno == .fileExists ? FileError(path: outputPath, reason: .cause(GzipRefusal.alreadyExists)) : error
+    }
+
+    /// After the output is durable under its name: removes the input unless it is kept, leaving
+    /// its directory for the caller to make durable.
+    func removeInputUnlessKept() throws -> OriginalRemoval.Outcome? {
+        keepInput ? nil : try removeInput(synchronizing: false)
     }
 
     /// What the output gets of the input's metadata: all of it, but for a restored mtime.
@@ -82,9 +109,10 @@ struct Replacement {
         return try removeInput()
     }
 
-    private func removeInput() throws -> OriginalRemoval.Outcome {
+    private func removeInput(synchronizing: Bool = true) throws -> OriginalRemoval.Outcome {
         do {
-            return try OriginalRemoval.remove(inputLocation, openAs: inputDescriptor, asRead: inputStatus)
+            return try OriginalRemoval.remove(
+                inputLocation, openAs: inputDescriptor, asRead: inputStatus, synchronizing: synchronizing)
         } catch {
             throw FileError(path: input.path, reason: .system(error))
         }
