@@ -16,7 +16,7 @@ public struct GunzipResult: AdditiveOutput, Hashable {
     /// The output was already there, left by an interrupted run, and held exactly the decoded content.
     public var completedEarlierRun: Bool
     /// Set between a processor's `finish` and the end of its batch, when the output waits to be
-    /// published with the batch's others (``GunzipStage/settle(_:)``); `nil` in every result delivered.
+    /// published with the batch's others (``PendingPublication``); `nil` in every result delivered.
     package var pending: PendingPublication?
 
     /// Decompressed bytes add up to the run's output size.

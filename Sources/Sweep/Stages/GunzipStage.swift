@@ -143,8 +143,8 @@ public struct GunzipStage: Stage {
         let destination: FilePath?
         let decoder: GzipDecoder
         var compressedSize: UInt64 = 0
-        /// Leave the output unpublished at `finish`, for ``GunzipStage/settle(_:)`` with its batch.
-        var defersPublication = false
+        /// Leave the output unpublished at `finish`, for the settling of its batch.
+        package var defersPublication = false
 
         init(source: FilePath, sink: Sink, destination: FilePath?, engine: CompressionEngine) {
             self.decoder = GzipDecoder(engine: engine)
@@ -210,16 +210,6 @@ public struct GunzipStage: Stage {
     }
 }
 
-extension GunzipStage: BatchSettlingStage {
-    package func makeSettlingProcessor(for file: FileEntry) throws -> Processor {
-        var processor = try makeProcessor(for: file)
-        processor.defersPublication = true
-        return processor
-    }
-
-    /// Publishes the batch's outputs together (``GroupCommit``), then removes each `.gz` whose
-    /// output is durable under its name.
-    package func settle(_ outputs: [GunzipResult]) -> [Result<GunzipResult, FileError>] {
-        PendingPublication.settle(outputs, pending: \.pending, original: \.original)
-    }
-}
+extension GunzipStage: BatchSettlingStage {}
+extension GunzipStage.Processor: DeferringPublication {}
+extension GunzipResult: PublishedOutput {}

@@ -18,7 +18,7 @@ public struct GzipResult: AdditiveOutput, Hashable {
     /// The `.gz` was already there, left by an interrupted run, and held exactly the original's content.
     public var completedEarlierRun: Bool
     /// Set between a processor's `finish` and the end of its batch, when the `.gz` waits to be
-    /// published with the batch's others (``GzipStage/settle(_:)``); `nil` in every result delivered.
+    /// published with the batch's others (``PendingPublication``); `nil` in every result delivered.
     package var pending: PendingPublication?
 
     /// Compressed bytes add up to the run's output size.

@@ -168,8 +168,8 @@ public struct GzipStage: Stage {
         var sink: Sink
         let outputPath: FilePath
         var encoder: GzipEncoder?
-        /// Leave the `.gz` unpublished at `finish`, for ``GzipStage/settle(_:)`` with its batch.
-        var defersPublication = false
+        /// Leave the `.gz` unpublished at `finish`, for the settling of its batch.
+        package var defersPublication = false
         let timestampOutOfRange: Bool
         var written: UInt64 = 0
         var length: UInt64 = 0
@@ -239,16 +239,6 @@ struct StandardInputUnsupported: Error, CustomStringConvertible {
     var description: String { "\(verb) standard input is not supported; use \(alternative)" }
 }
 
-extension GzipStage: BatchSettlingStage {
-    package func makeSettlingProcessor(for file: FileEntry) throws -> Processor {
-        var processor = try makeProcessor(for: file)
-        processor.defersPublication = true
-        return processor
-    }
-
-    /// Publishes the batch's `.gz` files together (``GroupCommit``), then removes each original
-    /// whose `.gz` is durable under its name.
-    package func settle(_ outputs: [GzipResult]) -> [Result<GzipResult, FileError>] {
-        PendingPublication.settle(outputs, pending: \.pending, original: \.original)
-    }
-}
+extension GzipStage: BatchSettlingStage {}
+extension GzipStage.Processor: DeferringPublication {}
+extension GzipResult: PublishedOutput {}

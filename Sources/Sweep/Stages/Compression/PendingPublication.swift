@@ -42,18 +42,15 @@ package final class PendingPublication: @unchecked Sendable, Hashable {
 
     /// `outputs`, those with a pending publication published together (``settle(_:)``): each gets
     /// what became of its original, or becomes the failure that kept its output unpublished.
-    static func settle<Output>(
-        _ outputs: [Output], pending: WritableKeyPath<Output, PendingPublication?>,
-        original: WritableKeyPath<Output, OriginalDisposition>
-    ) -> [Result<Output, FileError>] {
-        var settled = settle(outputs.compactMap { $0[keyPath: pending] }).makeIterator()
+    static func settle<Output: PublishedOutput>(_ outputs: [Output]) -> [Result<Output, FileError>] {
+        var settled = settle(outputs.compactMap(\.pending)).makeIterator()
         return outputs.map { output in
-            guard output[keyPath: pending] != nil, let outcome = settled.next() else { return .success(output) }
+            guard output.pending != nil, let outcome = settled.next() else { return .success(output) }
             var result = output
-            result[keyPath: pending] = nil
+            result.pending = nil
             switch outcome {
             case .success(let removal):
-                result[keyPath: original] = OriginalDisposition(removal)
+                result.original = OriginalDisposition(removal)
                 return .success(result)
             case .failure(let error):
                 return .failure(error)
@@ -63,4 +60,32 @@ package final class PendingPublication: @unchecked Sendable, Hashable {
 
     package static func == (a: PendingPublication, b: PendingPublication) -> Bool { a === b }
     package func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
+}
+
+/// A processor that can leave the publication of its output to the end of its batch.
+package protocol DeferringPublication {
+    /// Leave the output unpublished at `finish`, as a ``PendingPublication`` in the output.
+    var defersPublication: Bool { get set }
+}
+
+/// An output that replaces its original: what became of the original, and, until its batch is
+/// settled, the publication still to be done.
+package protocol PublishedOutput {
+    var pending: PendingPublication? { get set }
+    var original: OriginalDisposition { get set }
+}
+
+/// ``GzipStage`` and ``GunzipStage``: processors that defer, outputs settled together.
+extension BatchSettlingStage where Processor: DeferringPublication, Output: PublishedOutput {
+    package func makeSettlingProcessor(for file: FileEntry) throws -> Processor {
+        var processor = try makeProcessor(for: file)
+        processor.defersPublication = true
+        return processor
+    }
+
+    /// Publishes the batch's outputs together (``GroupCommit``), then removes each original whose
+    /// output is durable under its name.
+    package func settle(_ outputs: [Output]) -> [Result<Output, FileError>] {
+        PendingPublication.settle(outputs)
+    }
 }
