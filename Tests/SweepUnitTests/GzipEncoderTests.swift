@@ -7,7 +7,7 @@ import Testing
 // python read whole, whatever the size, the feeding, and whether the size was known beforehand
 // (a file) or not (a pipe); the size rules of the -1…-9 levels hold against gzip's.
 
-@Suite(.timeLimit(.minutes(5 * testTimeScale)))
+@Suite(.offCooperativePool, .timeLimit(.minutes(5 * testTimeScale)))
 struct GzipEncoderTests {
     /// A member of `data` through `engine`, fed in `chunk`-byte pieces, with its size told or not.
     static func member(

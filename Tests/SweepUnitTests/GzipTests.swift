@@ -17,7 +17,7 @@ import Musl
 
 // MARK: - GzipFormat
 
-@Suite(.timeLimit(.minutes(5 * testTimeScale)))
+@Suite(.offCooperativePool, .timeLimit(.minutes(5 * testTimeScale)))
 struct GzipFormatTests {
     /// The header sweep builds is byte-for-byte the one gzip writes for the same file and level.
     @Test(arguments: [1, 2, 6, 8, 9])
@@ -95,7 +95,7 @@ struct GzipFormatTests {
 
 // MARK: - Deflater
 
-@Suite(.timeLimit(.minutes(5 * testTimeScale)))
+@Suite(.offCooperativePool, .timeLimit(.minutes(5 * testTimeScale)))
 struct GzipDeflaterTests {
     /// Fed in odd-sized pieces, the raw stream inflates to the input at every level, and is the
     /// size python's zlib makes at that level (the same library, one stream).
@@ -151,7 +151,7 @@ struct GzipDeflaterTests {
 
 // MARK: - ParallelDeflate
 
-@Suite(.timeLimit(.minutes(5 * testTimeScale)))
+@Suite(.offCooperativePool, .timeLimit(.minutes(5 * testTimeScale)))
 struct GzipParallelDeflateTests {
     static let block = ParallelDeflate.blockSize
 
@@ -225,7 +225,7 @@ struct GzipParallelDeflateTests {
 
 // MARK: - GzipDecoder
 
-@Suite(.timeLimit(.minutes(5 * testTimeScale)))
+@Suite(.offCooperativePool, .timeLimit(.minutes(5 * testTimeScale)))
 struct GzipDecoderTests {
     /// Decodes `input` fed in `chunk`-byte pieces with every engine, which must agree (on the error
     /// and trailing garbage always; on the output when there is no error); returns the output, or the

@@ -12,7 +12,7 @@ import Musl
 #endif
 
 /// The two I/O backends behind `ChunkConsumer`: bytes in order, changes caught, errors and cancellation.
-@Suite(.timeLimit(.minutes(5 * testTimeScale)))
+@Suite(.offCooperativePool, .timeLimit(.minutes(5 * testTimeScale)))
 struct IOTests {
     enum Backend: String, CaseIterable, CustomTestStringConvertible {
         case pread, dispatch

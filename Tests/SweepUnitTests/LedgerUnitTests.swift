@@ -8,7 +8,7 @@ import Testing
 /// The ``Ledger`` through its API, read back with python's sqlite3 module as the oracle: rows keyed
 /// by raw-byte paths, batched commits that survive reopening, the walk-order merge and its gone rows, the upgrade from version 1, the
 /// least-recently-verified order, and refusal of files that are not ledgers.
-@Suite(.timeLimit(.minutes(5 * testTimeScale)))
+@Suite(.offCooperativePool, .timeLimit(.minutes(5 * testTimeScale)))
 struct LedgerUnitTests {
     static func record(_ path: [UInt8], digestByte: UInt8, size: Int64 = 10, verified: Int64? = nil) -> LedgerRecord {
         LedgerRecord(path: path, size: size, modificationTime: 1_700_000_000_123_456_789, changeTime: 1_700_000_000_987_654_321,

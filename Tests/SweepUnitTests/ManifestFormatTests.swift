@@ -15,7 +15,7 @@ import Darwin
 // Oracle tests run the installed coreutils (sha256sum & co., cksum) on the same names and
 // manifests and compare bytes, so the expectations follow whatever version is installed.
 
-@Suite enum ManifestFormatTests {
+@Suite(.offCooperativePool) enum ManifestFormatTests {
     // MARK: - Fixtures
 
     /// Digests of the five bytes `hello`, the content of file `a` in the crafted-manifest tests.

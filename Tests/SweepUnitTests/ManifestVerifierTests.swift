@@ -15,7 +15,7 @@ import Musl
 /// concurrency, the summary counts and the success rule (checked against `sha256sum -c`'s exit
 /// status on the same manifest), `ignoreMissing`, and `decompressMissing` with `.gz` files the real
 /// gzip (and pigz) wrote. Expected digests come from python's hashlib and coreutils, never from sweep.
-@Suite(.timeLimit(.minutes(5 * testTimeScale)))
+@Suite(.offCooperativePool, .timeLimit(.minutes(5 * testTimeScale)))
 struct ManifestVerifierTests {
     /// A verdict in comparable form: line number, kind, path.
     struct Seen: Equatable, CustomStringConvertible {

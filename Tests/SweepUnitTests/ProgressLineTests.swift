@@ -7,7 +7,7 @@ import Testing
 
 /// The progress line's arithmetic and wording (what it draws is tested end to end on a terminal),
 /// and the counters the pipeline feeds it: bytes counted while a file is still being read.
-@Suite(.timeLimit(.minutes(5)))
+@Suite(.offCooperativePool, .timeLimit(.minutes(5 * testTimeScale)))
 struct ProgressLineTests {
     @Test func byteCountsUseDecimalUnitsWithOneDecimal() {
         #expect(ProgressLine.byteCount(0) == "0 B")
@@ -100,7 +100,7 @@ struct ProgressLineTests {
             try await pipeline.run(progress.counting(Walker(roots: [tree.rootPath], options: WalkOptions()).events())) { _ in }
         }
         // The stage stops after its first 1 MiB of "big"; by then the counter has seen that much.
-        let reached = try await awaitOffPool { stage.halfway.wait(timeout: .now() + 60) == .success }
+        let reached = try await awaitOffPool { stage.halfway.wait(timeout: .now() + 240) == .success }
         #expect(reached, "the stage never reached 1 MiB")
         let during = progress.snapshot()
         #expect(during.bytesRead >= 1 << 20 && during.bytesRead < 3 << 20, "\(during.bytesRead)")

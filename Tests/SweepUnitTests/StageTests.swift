@@ -5,7 +5,7 @@ import Testing
 @testable import Sweep
 
 /// The built-in stages against the peers: `wc -l`, coreutils' digests, xxhsum and python's `zlib.crc32`.
-@Suite(.timeLimit(.minutes(5 * testTimeScale)))
+@Suite(.offCooperativePool, .timeLimit(.minutes(5 * testTimeScale)))
 struct StageTests {
     /// Feeds `data` to a fresh processor of `stage` in chunks of `chunkSize` bytes.
     static func process<S: Stage>(_ stage: S, _ data: [UInt8], chunkSize: Int) throws -> S.Output {

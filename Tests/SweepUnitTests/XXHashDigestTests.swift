@@ -9,7 +9,7 @@ import Testing
 /// that the streaming states carry partial stripes and blocks across updates.
 ///
 /// Without `xxhsum` on PATH these tests fail (spawning it throws); they never pass by skipping.
-@Suite(.timeLimit(.minutes(5 * testTimeScale)))
+@Suite(.offCooperativePool, .timeLimit(.minutes(5 * testTimeScale)))
 struct XXHashDigestTests {
     static let algorithms: [DigestAlgorithm] = [.xxh32, .xxh64, .xxh128, .xxh3]
 
