@@ -2,15 +2,17 @@
 /// order, and finish once the whole file was read and found unchanged, or abandon on any failure.
 ///
 /// The functions run where the backend reads (a dedicated thread for `pread`), so they may block.
-package struct ChunkConsumer<State, Output: Sendable>: Sendable {
-    package var start: @Sendable (FileEntry) throws -> State
-    package var consume: @Sendable (inout State, UnsafeRawBufferPointer) throws -> Void
-    package var finish: @Sendable (inout State) throws -> Output
-    package var abandon: @Sendable (inout State) -> Void
+/// A class: every request of a batch shares one, and a copy costs one reference count instead of
+/// one per closure (measurable at 60 000 small files).
+package final class ChunkConsumer<State, Output: Sendable>: Sendable {
+    package let start: @Sendable (FileEntry) throws -> State
+    package let consume: @Sendable (inout State, UnsafeRawBufferPointer) throws -> Void
+    package let finish: @Sendable (inout State) throws -> Output
+    package let abandon: @Sendable (inout State) -> Void
     /// After the last file of a batch, on the same thread: the batch's finished outputs, settled
     /// together (a stage that publishes files makes them durable once per batch here, see
     /// ``BatchSettlingStage``); each may turn into a failure. `nil`: nothing to settle.
-    package var settle: (@Sendable ([Output]) -> [Result<Output, FileError>])?
+    package let settle: (@Sendable ([Output]) -> [Result<Output, FileError>])?
 
     package init(
         start: @escaping @Sendable (FileEntry) throws -> State,

@@ -31,7 +31,8 @@ package struct ConsumerRun<State, Output: Sendable> {
     }
 
     /// After the last chunk: checks the file did not change, finishes the consumer, closes the file.
-    package mutating func complete() -> Result<ReadOutcome<Output>, FileError> {
+    /// Consuming: the run ends here, and its entry moves into the outcome instead of being copied.
+    package consuming func complete() -> Result<ReadOutcome<Output>, FileError> {
         if let changed = file.verifyUnchanged(bytesRead: bytesRead) { return .failure(fail(changed)) }
         do {
             let output = try consumer.finish(&state)

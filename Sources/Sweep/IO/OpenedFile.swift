@@ -60,6 +60,7 @@ package struct OpenedFile {
         }
         var opened = entry
         opened.status = status
+        opened.openDescriptor = file
         if status.isRegularFile && status.size > 1 << 20 {
             _ = posix_fadvise(file.rawValue, 0, 0, POSIX_FADV_SEQUENTIAL)
         }
@@ -79,12 +80,9 @@ package struct OpenedFile {
     }
 
     /// The entry as a stage sees it: with its status and the open descriptor, so that the stage acts
-    /// on the very file that is read.
-    package var entryForStage: FileEntry {
-        var stageEntry = entry
-        if !entry.isStandardInput { stageEntry.openDescriptor = FileDescriptor(rawValue: descriptor) }
-        return stageEntry
-    }
+    /// on the very file that is read. (Kept in ``entry`` from the open on: a copy per file was
+    /// measurable; results drop the descriptor with ``FileEntry/detached``.)
+    package var entryForStage: FileEntry { entry }
 
     /// The size the read should stop at, or `nil` to read to the end: a file that says it is empty
     /// (procfs) or one page long (sysfs) may hold something else, so those are read until `read`

@@ -23,10 +23,13 @@ package struct PositionalFileReader: FileReader {
         isCancelled: @escaping @Sendable () -> Bool
     ) async -> [Result<ReadOutcome<Output>, FileError>?] {
         await pool.run { buffer in
-            let reads = batch.enumerated().map { index, request in
-                Self.readBlocking(
-                    request.entry, into: request.consumer, buffer: buffer,
-                    deferIfLargerThan: index > 0 ? request.deferIfLargerThan : nil, isCancelled: isCancelled)
+            // By index, not enumerated(): the requests are read in place, never copied.
+            var reads: [Result<ReadOutcome<Output>, FileError>?] = []
+            reads.reserveCapacity(batch.count)
+            for index in batch.indices {
+                reads.append(Self.readBlocking(
+                    batch[index].entry, into: batch[index].consumer, buffer: buffer,
+                    deferIfLargerThan: index > 0 ? batch[index].deferIfLargerThan : nil, isCancelled: isCancelled))
             }
             return batch.first?.consumer.settled(reads) ?? reads
         }

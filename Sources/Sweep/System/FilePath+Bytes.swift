@@ -22,6 +22,24 @@ extension FilePath {
         self = terminated.withUnsafeBufferPointer { FilePath(platformString: $0.baseAddress!) }
     }
 
+    /// `parent/name` from raw bytes, the `/` added unless `parent` ends with one: the walk's path for
+    /// each entry, built in one buffer rather than by appending to a copy of the parent.
+    package init(joining parent: [UInt8], _ name: some Collection<UInt8>) {
+        let separator = parent.last == UInt8(ascii: "/") ? 0 : 1
+        let count = parent.count + separator + name.count
+        let terminated = [CChar](unsafeUninitializedCapacity: count + 1) { buffer, initialized in
+            let raw = UnsafeMutableRawBufferPointer(buffer)
+            parent.withUnsafeBytes { raw.copyMemory(from: $0) }
+            if separator == 1 { raw[parent.count] = UInt8(ascii: "/") }
+            let tail = UnsafeMutableRawBufferPointer(rebasing: raw[(parent.count + separator)...])
+            let copied: Void? = name.withContiguousStorageIfAvailable { tail.copyMemory(from: UnsafeRawBufferPointer($0)) }
+            if copied == nil { _ = tail.initializeMemory(as: UInt8.self, from: name) }
+            buffer[count] = 0
+            initialized = count + 1
+        }
+        self = terminated.withUnsafeBufferPointer { FilePath(platformString: $0.baseAddress!) }
+    }
+
     /// The path's raw bytes, exactly as the operating system sees them.
     public var bytes: [UInt8] {
         withPlatformString { cString in

@@ -161,9 +161,15 @@ package struct DirectoryWalker: IteratorProtocol {
         if isOthers && name.type != DirectoryName.directory && name.type != DirectoryName.unknown
             && name.type != DirectoryName.symbolicLink { return nil }
         // Fields are read in place: copying the frame would retain and release each of its parts.
-        var path = stack[top].path
-        if path.last != UInt8(ascii: "/") { path.append(UInt8(ascii: "/")) }
-        path += name.bytes
+        // The entry's path is built straight from the parent's and the name; the path as bytes only
+        // for a directory entered or a message.
+        func pathBytes() -> [UInt8] {
+            var path = stack[top].path
+            if path.last != UInt8(ascii: "/") { path.append(UInt8(ascii: "/")) }
+            path += name.bytes
+            return path
+        }
+        func filePath() -> FilePath { FilePath(joining: stack[top].path, name.bytes) }
         // The path below the root matters only to globs; without any, it is not built.
         let relative: [UInt8]
         if options.include.isEmpty && options.exclude.isEmpty {
@@ -186,7 +192,7 @@ package struct DirectoryWalker: IteratorProtocol {
                   !options.skipping.contains(FileIdentity(device: stack[top].identity.device, inode: name.inode)) else {
                 return nil
             }
-            return .file(FileEntry(path: FilePath(bytes: path), status: nil, location: location, followsLink: false))
+            return .file(FileEntry(path: filePath(), status: nil, location: location, followsLink: false))
         }
         if type == DirectoryName.unknown || isLink || type == DirectoryName.regularFile {
             // The stat gives what every entry carries (size, times, identity), and resolves DT_UNKNOWN.
@@ -196,7 +202,7 @@ package struct DirectoryWalker: IteratorProtocol {
             } catch {
                 // A dangling link (with -L) is no file to process; an entry that vanished is worth a word.
                 if isLink || isOthers { return nil }
-                return .failure(FileError(path: FilePath(bytes: path), reason: .system(error)))
+                return .failure(FileError(path: filePath(), reason: .system(error)))
             }
             if status.isSymbolicLink { return nil }
             if status.isDirectory {
@@ -204,11 +210,11 @@ package struct DirectoryWalker: IteratorProtocol {
             } else {
                 if isOthers { return nil }
                 guard status.isRegularFile else {
-                    return .skipped(FilePath(bytes: path), .notARegularFile(kind: status.kindDescription))
+                    return .skipped(filePath(), .notARegularFile(kind: status.kindDescription))
                 }
                 if options.skipping.contains(status.identity) || !isListed(relative: relative, name: name.bytes) { return nil }
                 if let cutoff = options.modifiedBefore, !(status.modificationTime < cutoff) { return nil }
-                return .file(FileEntry(path: FilePath(bytes: path), status: status, location: location, followsLink: isLink))
+                return .file(FileEntry(path: filePath(), status: status, location: location, followsLink: isLink))
             }
         }
         if type == DirectoryName.directory {
@@ -220,14 +226,14 @@ package struct DirectoryWalker: IteratorProtocol {
             let follow = options.followSymlinks
             shardHash.combine(UInt8(ascii: "/"))
             return enterDirectory(
-                path: path, relative: relative, shardHash: shardHash, depth: childDepth, ownedByShard: ownedByShard || atShardDepth,
+                path: pathBytes(), relative: relative, shardHash: shardHash, depth: childDepth, ownedByShard: ownedByShard || atShardDepth,
                 reportsFailure: !isOthers
             ) { () throws(Errno) in
                 try parent.openDirectory(name.fileName, followingLinks: follow)
             }
         }
         if isOthers { return nil }
-        return .skipped(FilePath(bytes: path), .notARegularFile(kind: DirectoryName.kindDescription(type)))
+        return .skipped(filePath(), .notARegularFile(kind: DirectoryName.kindDescription(type)))
     }
 
     private func isListed(relative: [UInt8], name: some Collection<UInt8>) -> Bool {
