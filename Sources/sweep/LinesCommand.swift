@@ -44,9 +44,18 @@ struct LinesCommand: ParsableCommand, ProcessingCommand {
 
     /// `COUNT NAME`, the count right-aligned in 7 columns as wc aligns it when it cannot size them first.
     static func appendRow(count: UInt64, name: [UInt8], to out: inout [UInt8]) {
-        let digits = Array(String(count).utf8)
-        if digits.count < 7 { out += [UInt8](repeating: UInt8(ascii: " "), count: 7 - digits.count) }
-        out += digits
+        // Digits written in place, right-aligned in 7 columns as wc does: no string per row.
+        var digitCount = 1
+        var rest = count / 10
+        while rest > 0 { digitCount += 1; rest /= 10 }
+        if digitCount < 7 { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 7 - digitCount)) }
+        let start = out.count
+        out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digitCount))
+        var value = count
+        for index in stride(from: start + digitCount - 1, through: start, by: -1) {
+            out[index] = UInt8(ascii: "0") + UInt8(value % 10)
+            value /= 10
+        }
         out.append(UInt8(ascii: " "))
         // As wc 9.1: a name with a newline is shell-quoted, so that a row stays one line.
         out += name.contains(0x0A) ? ShellQuoting.quote(name) : name
