@@ -8,18 +8,19 @@ extension FilePath {
     /// ```
     public init(bytes: some Collection<UInt8>) {
         let count = bytes.count
-        let terminated = [CChar](unsafeUninitializedCapacity: count + 1) { buffer, initialized in
+        // The C string is only read by FilePath, which copies it: a temporary buffer (on the stack
+        // when small) spares an allocation per path.
+        self = withUnsafeTemporaryAllocation(of: CChar.self, capacity: count + 1) { buffer in
             let raw = UnsafeMutableRawBufferPointer(buffer)
             // One memcpy for contiguous bytes (the usual case): a name of megabytes is copied at
             // memory speed even in a debug build.
             let copied: Void? = bytes.withContiguousStorageIfAvailable { source in
                 raw.copyMemory(from: UnsafeRawBufferPointer(source))
             }
-            if copied == nil { _ = raw.initializeMemory(as: UInt8.self, from: bytes) }
+            if copied == nil { _ = UnsafeMutableRawBufferPointer(rebasing: raw[..<count]).initializeMemory(as: UInt8.self, from: bytes) }
             buffer[count] = 0
-            initialized = count + 1
+            return FilePath(platformString: buffer.baseAddress!)
         }
-        self = terminated.withUnsafeBufferPointer { FilePath(platformString: $0.baseAddress!) }
     }
 
     /// `parent/name` from raw bytes, the `/` added unless `parent` ends with one: the walk's path for
@@ -27,17 +28,16 @@ extension FilePath {
     package init(joining parent: [UInt8], _ name: some Collection<UInt8>) {
         let separator = parent.last == UInt8(ascii: "/") ? 0 : 1
         let count = parent.count + separator + name.count
-        let terminated = [CChar](unsafeUninitializedCapacity: count + 1) { buffer, initialized in
+        self = withUnsafeTemporaryAllocation(of: CChar.self, capacity: count + 1) { buffer in
             let raw = UnsafeMutableRawBufferPointer(buffer)
             parent.withUnsafeBytes { raw.copyMemory(from: $0) }
             if separator == 1 { raw[parent.count] = UInt8(ascii: "/") }
-            let tail = UnsafeMutableRawBufferPointer(rebasing: raw[(parent.count + separator)...])
+            let tail = UnsafeMutableRawBufferPointer(rebasing: raw[(parent.count + separator)..<count])
             let copied: Void? = name.withContiguousStorageIfAvailable { tail.copyMemory(from: UnsafeRawBufferPointer($0)) }
             if copied == nil { _ = tail.initializeMemory(as: UInt8.self, from: name) }
             buffer[count] = 0
-            initialized = count + 1
+            return FilePath(platformString: buffer.baseAddress!)
         }
-        self = terminated.withUnsafeBufferPointer { FilePath(platformString: $0.baseAddress!) }
     }
 
     /// The path's raw bytes, exactly as the operating system sees them.
