@@ -27,7 +27,7 @@ struct LinesCommand: ParsableCommand, ProcessingCommand {
                 if unnamed {
                     out += Array("\(count.lines)\n".utf8)
                 } else {
-                    LinesCommand.appendRow(count: count.lines, name: result.path.bytes, to: &out)
+                    result.path.withBytes { LinesCommand.appendRow(count: count.lines, name: $0, to: &out) }
                 }
             },
             finish: { summary, out in
@@ -43,7 +43,7 @@ struct LinesCommand: ParsableCommand, ProcessingCommand {
     }
 
     /// `COUNT NAME`, the count right-aligned in 7 columns as wc aligns it when it cannot size them first.
-    static func appendRow(count: UInt64, name: [UInt8], to out: inout [UInt8]) {
+    static func appendRow(count: UInt64, name: some Collection<UInt8>, to out: inout [UInt8]) {
         // Digits written in place, right-aligned in 7 columns as wc does: no string per row.
         var digitCount = 1
         var rest = count / 10
@@ -58,7 +58,7 @@ struct LinesCommand: ParsableCommand, ProcessingCommand {
         }
         out.append(UInt8(ascii: " "))
         // As wc 9.1: a name with a newline is shell-quoted, so that a row stays one line.
-        out += name.contains(0x0A) ? ShellQuoting.quote(name) : name
+        if name.contains(0x0A) { out += ShellQuoting.quote(Array(name)) } else { out.append(contentsOf: name) }
         out.append(UInt8(ascii: "\n"))
     }
 }

@@ -136,8 +136,11 @@ struct SumCommand: ParsableCommand, ProcessingCommand {
             paths: paths, outputFile: output,
             render: { digest, result, out in
                 // coreutils names standard input `-`, xxhsum `stdin`.
-                let name = result.entry.isStandardInput ? Array(digest.algorithm.standardInputName.utf8) : result.path.bytes
-                formatter.append(digest, path: name, to: &out)
+                if result.entry.isStandardInput {
+                    formatter.append(digest, path: Array(digest.algorithm.standardInputName.utf8), to: &out)
+                } else {
+                    result.path.withBytes { formatter.append(digest, path: $0, to: &out) }
+                }
             }
         )
         runner.shardHeader = shardHeader

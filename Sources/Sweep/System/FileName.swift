@@ -6,8 +6,9 @@
 /// name.withCString { print(strlen($0)) } // 7
 /// ```
 package struct FileName: Sendable, Hashable {
-    /// The bytes followed by a NUL.
-    private let terminated: [UInt8]
+    /// The bytes followed by a NUL: a slice, so that the names of one directory listing share its
+    /// buffer instead of taking an allocation each.
+    private let terminated: ArraySlice<UInt8>
 
     /// A name of `bytes` (no `/`, no NUL).
     package init(_ bytes: some Collection<UInt8>) {
@@ -15,11 +16,11 @@ package struct FileName: Sendable, Hashable {
         terminated.reserveCapacity(bytes.count + 1)
         terminated.append(contentsOf: bytes)
         terminated.append(0)
-        self.terminated = terminated
+        self.terminated = terminated[...]
     }
 
-    /// A name from bytes that already end in a NUL.
-    package init(terminated: [UInt8]) {
+    /// A name from bytes that already end in a NUL (a part of a larger buffer, which it keeps).
+    package init(terminated: ArraySlice<UInt8>) {
         precondition(terminated.last == 0, "a terminated name ends in NUL")
         self.terminated = terminated
     }

@@ -52,6 +52,22 @@ extension FilePath {
 }
 
 extension FilePath {
+    /// Calls `body` with the path's raw bytes where the path keeps them: what ``bytes`` gives,
+    /// without an array per call (printing a line per file).
+    ///
+    /// ```swift
+    /// FilePath("logs/a.log").withBytes { print($0.count) } // 10
+    /// ```
+    package func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        try withPlatformString { cString in
+            try cString.withMemoryRebound(to: UInt8.self, capacity: 1) {
+                try body(UnsafeBufferPointer(start: $0, count: strlen(cString)))
+            }
+        }
+    }
+}
+
+extension FilePath {
     /// Whether one of the path's components is longer than `NAME_MAX` (255 bytes), which no file
     /// system accepts: checked in place, without copying the path.
     package var hasOverlongComponent: Bool {

@@ -74,7 +74,7 @@ package struct DirectoryListing {
     func name(at index: Int) -> DirectoryName {
         let entry = entries[index]
         return DirectoryName(
-            fileName: FileName(terminated: Array(storage[entry.offset...(entry.offset + entry.length)])),
+            fileName: FileName(terminated: storage[entry.offset...(entry.offset + entry.length)]),
             type: entry.type, inode: entry.inode)
     }
 }
