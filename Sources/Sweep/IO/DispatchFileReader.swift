@@ -31,7 +31,10 @@ package struct DispatchFileReader: FileReader {
         for request in batch {
             results.append(await read(request.entry, into: request.consumer, isCancelled: isCancelled))
         }
-        return batch.first?.consumer.settled(results) ?? results
+        guard let consumer = batch.first?.consumer, consumer.settle != nil else { return results }
+        // Settling makes files durable (fsync): blocking work, done on the channel's queue.
+        let reads = UncheckedBox(results)
+        return await onQueue { consumer.settled(reads.value) }
     }
 
     private func read<State, Output: Sendable>(
@@ -40,7 +43,7 @@ package struct DispatchFileReader: FileReader {
         isCancelled: @escaping @Sendable () -> Bool
     ) async -> Result<ReadOutcome<Output>, FileError> {
         let opened: OpenedFile
-        switch OpenedFile.open(entry) {
+        switch await onQueue({ UncheckedBox(OpenedFile.open(entry)) }).value {
         case .success(let file): opened = file
         case .failure(let error): return .failure(error)
         }
@@ -53,37 +56,53 @@ package struct DispatchFileReader: FileReader {
             cleanupHandler: { _ in if ownsDescriptor { close(descriptor) } })
         defer { channel.close() }
 
-        var run: ConsumerRun<State, Output>
-        switch ConsumerRun.start(consumer, on: file) {
-        case .success(let started): run = started
+        // The consumer's steps (a stage's start, its work on each chunk, its finish) may block or
+        // take long — compressing, writing, fsync — so they run on the channel's queue, never on
+        // the cooperative pool; one step at a time, so the run needs no lock.
+        let run: UncheckedBox<ConsumerRun<State, Output>>
+        switch await onQueue({ UncheckedBox(ConsumerRun.start(consumer, on: file)) }).value {
+        case .success(let started): run = UncheckedBox(started)
         case .failure(let error): return .failure(error)
+        }
+        func fail(_ error: FileError) async -> Result<ReadOutcome<Output>, FileError> {
+            .failure(await onQueue { run.value.fail(error) })
         }
         while true {
             if isCancelled() {
                 channel.close(flags: .stop)
-                return .failure(run.fail(FileError(path: entry.path, reason: .system(.canceled))))
+                return await fail(FileError(path: entry.path, reason: .system(.canceled)))
             }
             // Closing the channel with .stop ends a read that waits on a pipe, so a cancel is prompt.
             let chunk = await withTaskCancellationHandler {
-                await readChunk(channel, offset: file.isSeekable ? run.bytesRead : 0)
+                await readChunk(channel, offset: file.isSeekable ? run.value.bytesRead : 0)
             } onCancel: {
                 channel.close(flags: .stop)
             }
             if isCancelled() {
-                return .failure(run.fail(FileError(path: entry.path, reason: .system(.canceled))))
+                return await fail(FileError(path: entry.path, reason: .system(.canceled)))
             }
             if chunk.error != 0 {
-                return .failure(run.fail(FileError(path: entry.path, reason: .system(Errno(rawValue: chunk.error)))))
+                return await fail(FileError(path: entry.path, reason: .system(Errno(rawValue: chunk.error))))
             }
             if chunk.data.data.isEmpty { break }
-            var failure: FileError?
-            chunk.data.data.enumerateBytes { bytes, _, stop in
-                failure = run.consume(UnsafeRawBufferPointer(bytes))
-                if failure != nil { stop = true }
+            let failure: FileError? = await onQueue {
+                var failure: FileError?
+                chunk.data.data.enumerateBytes { bytes, _, stop in
+                    failure = run.value.consume(UnsafeRawBufferPointer(bytes))
+                    if failure != nil { stop = true }
+                }
+                return failure
             }
             if let failure { return .failure(failure) }
         }
-        return run.complete()
+        return await onQueue { UncheckedBox(run.value.complete()) }.value
+    }
+
+    /// Runs `work` on the channel's queue and waits for it without holding a thread.
+    private func onQueue<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            queue.async { continuation.resume(returning: work()) }
+        }
     }
 
     package func shutdown() {}
@@ -97,6 +116,13 @@ package struct DispatchFileReader: FileReader {
             }
         }
     }
+}
+
+/// A value handed between the awaiting task and the queue, one side at a time (each hand-off is
+/// awaited), though its type is not `Sendable`: a consumer's state, an outcome holding it.
+private final class UncheckedBox<Value>: @unchecked Sendable {
+    var value: Value
+    init(_ value: Value) { self.value = value }
 }
 
 /// `DispatchData` is immutable and safe to pass between threads, but not marked `Sendable` on Linux.
