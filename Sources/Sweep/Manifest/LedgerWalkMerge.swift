@@ -48,16 +48,16 @@ package struct LedgerWalkMerge {
             return record
         }
         lastWalked = key
-        while let row = try peek() {
-            if row.walkKey.lexicographicallyPrecedes(key) {
-                try ledger.markGone(row.record.path, run: run)
+        // Rows are looked at in place (`rows[next]`): copying each row out cost a reference count
+        // per field for every walked file.
+        while try hasRow() {
+            if rows[next].walkKey.lexicographicallyPrecedes(key) {
+                try ledger.markGone(rows[next].record.path, run: run)
                 next += 1
             } else {
-                if row.walkKey == key, row.record.path == path {
-                    next += 1
-                    return row.record
-                }
-                return nil
+                guard rows[next].walkKey == key, rows[next].record.path == path else { return nil }
+                next += 1
+                return rows[next - 1].record
             }
         }
         return nil
@@ -65,21 +65,22 @@ package struct LedgerWalkMerge {
 
     /// Marks every row after the last walked file gone: the walk has ended.
     package mutating func finish() throws(LedgerError) {
-        while let row = try peek() {
-            try ledger.markGone(row.record.path, run: run)
+        while try hasRow() {
+            try ledger.markGone(rows[next].record.path, run: run)
             next += 1
         }
     }
 
-    private mutating func peek() throws(LedgerError) -> (walkKey: [UInt8], record: LedgerRecord)? {
+    /// Whether `rows[next]` is a row, reading the next batch when the last one is used up.
+    private mutating func hasRow() throws(LedgerError) -> Bool {
         if next == rows.count {
-            guard !exhausted else { return nil }
+            guard !exhausted else { return false }
             rows = try ledger.recordsInWalkOrder(after: lastRead, limit: Self.batch)
             next = 0
             exhausted = rows.count < Self.batch
-            guard let last = rows.last else { return nil }
+            guard let last = rows.last else { return false }
             lastRead = last.walkKey
         }
-        return rows[next]
+        return true
     }
 }
