@@ -137,14 +137,7 @@ public struct ManifestVerifier: Sendable {
             guard case .entry(let entry) = item.line else { preconditionFailure("only entries are checked") }
             return entry
         }
-        // One consumer per algorithm for the batch, not one per line.
-        var consumers: [DigestAlgorithm: ChunkConsumer<DigestStage.Processor, Digest>] = [:]
-        let requests = entries.map { entry in
-            let algorithm = entry.expected.algorithm
-            let consumer = consumers[algorithm] ?? Pipeline(stage: DigestStage(algorithm), options: options).makeConsumer()
-            consumers[algorithm] = consumer
-            return ReadRequest(FileEntry(path: FilePath(bytes: entry.path)), into: consumer)
-        }
+        let requests = DigestRequests.make(entries.lazy.map { ($0.path, $0.expected.algorithm) }, options: options)
         // Nothing is deferred here (no request asks), so every read has a result.
         var reads = await reader.read(requests, isCancelled: { cancelled.isSet }).map { $0! }
         if decompressMissing {

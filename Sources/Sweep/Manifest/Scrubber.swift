@@ -91,14 +91,7 @@ package struct Scrubber: Sendable {
                     immediate: { (_: LedgerRecord) -> Checked? in nil },
                     cost: { Int(clamping: $0.size) },
                     read: { records, reader, cancelled in
-                        // One consumer per algorithm for the batch, not one per record.
-                        var consumers: [DigestAlgorithm: ChunkConsumer<DigestStage.Processor, Digest>] = [:]
-                        let requests = records.map { record in
-                            let algorithm = record.digest.algorithm
-                            let consumer = consumers[algorithm] ?? Pipeline(stage: DigestStage(algorithm), options: options).makeConsumer()
-                            consumers[algorithm] = consumer
-                            return ReadRequest(FileEntry(path: FilePath(bytes: record.path)), into: consumer)
-                        }
+                        let requests = DigestRequests.make(records.lazy.map { ($0.path, $0.digest.algorithm) }, options: options)
                         let reads = await reader.read(requests, isCancelled: { cancelled.isSet })
                         return zip(records, reads).map { record, read -> WorkOutcome<Checked> in
                             switch read {
