@@ -40,14 +40,7 @@ public struct CombinedStage<each S: Stage>: Stage {
         }
 
         public mutating func finish() throws -> CombinedOutput<repeat (each S).Output> {
-            let outputs = try list.finish()
-            var index = 0
-            // Each value was made by the stage at its index, so each cast holds.
-            func take<Value>(_: Value.Type) -> Value {
-                defer { index += 1 }
-                return outputs.values[index] as! Value
-            }
-            return CombinedOutput(names: outputs.names, values: (repeat take((each S).Output.self)))
+            CombinedOutput(typing: try list.finish())
         }
 
         public mutating func abandon() {
@@ -71,6 +64,22 @@ public struct CombinedOutput<each Value: Sendable>: Sendable {
         self.names = names
         self.values = values
     }
+
+    /// The outputs of a list of stages whose output types are `Value…`, in order, typed again.
+    init(typing outputs: StageOutputs) {
+        var index = 0
+        // Each value was made by the stage at its index, so each cast holds.
+        func take<Typed>(_: Typed.Type) -> Typed {
+            defer { index += 1 }
+            return outputs.values[index] as! Typed
+        }
+        self.init(names: outputs.names, values: (repeat take((each Value).self)))
+    }
+
+    /// The same outputs untyped, as a ``StageList`` gives them.
+    var untyped: StageOutputs {
+        StageOutputs(names: names, values: namedValues.map { $0.value })
+    }
 }
 
 extension CombinedOutput: StageOutputCollection {
@@ -78,5 +87,19 @@ extension CombinedOutput: StageOutputCollection {
         var erased: [any Sendable] = []
         for value in repeat each values { erased.append(value) }
         return zip(names, erased).map { (name: $0, value: $1) }
+    }
+}
+
+/// A combination that includes ``GzipStage`` or ``GunzipStage`` publishes their files in batches,
+/// as those stages alone and ``StageList`` do: durability paid about once per file, not twice.
+extension CombinedStage: BatchSettlingStage {
+    package func makeSettlingProcessor(for file: FileEntry) throws -> Processor {
+        Processor(list: try list.makeSettlingProcessor(for: file))
+    }
+
+    package func settle(_ outputs: [CombinedOutput<repeat (each S).Output>]) -> [Result<CombinedOutput<repeat (each S).Output>, FileError>] {
+        // Closures, not key paths: a key path formed in a context generic over a parameter pack
+        // stops the runtime ("Pack expansion count type should be a pack", Swift 6.3).
+        list.settle(outputs.map { $0.untyped }).map { result in result.map { CombinedOutput(typing: $0) } }
     }
 }
