@@ -7,47 +7,40 @@ extension FilePath {
     /// let path = FilePath(bytes: [0x66, 0xff]) // "f" followed by the byte 0xFF
     /// ```
     public init(bytes: some Collection<UInt8>) {
-        let count = bytes.count
-        // The C string is only read by FilePath, which copies it: a temporary buffer (on the stack
-        // when small) spares an allocation per path.
-        self = withUnsafeTemporaryAllocation(of: CChar.self, capacity: count + 1) { buffer in
-            let raw = UnsafeMutableRawBufferPointer(buffer)
-            // One memcpy for contiguous bytes (the usual case): a name of megabytes is copied at
-            // memory speed even in a debug build.
-            let copied: Void? = bytes.withContiguousStorageIfAvailable { source in
-                raw.copyMemory(from: UnsafeRawBufferPointer(source))
-            }
-            if copied == nil { _ = UnsafeMutableRawBufferPointer(rebasing: raw[..<count]).initializeMemory(as: UInt8.self, from: bytes) }
-            buffer[count] = 0
-            return FilePath(platformString: buffer.baseAddress!)
-        }
+        self.init(cStringOfLength: bytes.count) { Self.copy(bytes, into: $0) }
     }
 
     /// `parent/name` from raw bytes, the `/` added unless `parent` ends with one: the walk's path for
     /// each entry, built in one buffer rather than by appending to a copy of the parent.
     package init(joining parent: [UInt8], _ name: some Collection<UInt8>) {
         let separator = parent.last == UInt8(ascii: "/") ? 0 : 1
-        let count = parent.count + separator + name.count
-        self = withUnsafeTemporaryAllocation(of: CChar.self, capacity: count + 1) { buffer in
-            let raw = UnsafeMutableRawBufferPointer(buffer)
-            parent.withUnsafeBytes { raw.copyMemory(from: $0) }
+        self.init(cStringOfLength: parent.count + separator + name.count) { raw in
+            Self.copy(parent, into: raw)
             if separator == 1 { raw[parent.count] = UInt8(ascii: "/") }
-            let tail = UnsafeMutableRawBufferPointer(rebasing: raw[(parent.count + separator)..<count])
-            let copied: Void? = name.withContiguousStorageIfAvailable { tail.copyMemory(from: UnsafeRawBufferPointer($0)) }
-            if copied == nil { _ = tail.initializeMemory(as: UInt8.self, from: name) }
+            Self.copy(name, into: UnsafeMutableRawBufferPointer(rebasing: raw[(parent.count + separator)...]))
+        }
+    }
+
+    /// A path of `count` bytes written by `fill`. The C string is only read by FilePath, which
+    /// copies it: a temporary buffer (on the stack when small) spares an allocation per path.
+    private init(cStringOfLength count: Int, _ fill: (UnsafeMutableRawBufferPointer) -> Void) {
+        self = withUnsafeTemporaryAllocation(of: CChar.self, capacity: count + 1) { buffer in
+            fill(UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[..<count]))
             buffer[count] = 0
             return FilePath(platformString: buffer.baseAddress!)
         }
     }
 
+    /// Copies `bytes` to the start of `destination`: one memcpy for contiguous bytes (the usual
+    /// case), so a name of megabytes is copied at memory speed even in a debug build.
+    private static func copy(_ bytes: some Collection<UInt8>, into destination: UnsafeMutableRawBufferPointer) {
+        let copied: Void? = bytes.withContiguousStorageIfAvailable { destination.copyMemory(from: UnsafeRawBufferPointer($0)) }
+        if copied == nil { _ = destination.initializeMemory(as: UInt8.self, from: bytes) }
+    }
+
     /// The path's raw bytes, exactly as the operating system sees them.
     public var bytes: [UInt8] {
-        withPlatformString { cString in
-            let length = strlen(cString)
-            return cString.withMemoryRebound(to: UInt8.self, capacity: length) {
-                Array(UnsafeBufferPointer(start: $0, count: length))
-            }
-        }
+        withBytes { Array($0) }
     }
 }
 
