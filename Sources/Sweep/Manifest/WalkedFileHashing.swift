@@ -16,13 +16,14 @@ enum WalkedFileHashing {
         _ events: [WalkEvent], algorithm: DigestAlgorithm, options: PipelineOptions, reader: ReaderSelection,
         cancelled: CancellationFlag
     ) async -> [Result<ReadOutcome<Digest>, FileError>?] {
-        let entries = events.map { event -> FileEntry in
-            guard case .file(let entry) = event else { preconditionFailure("only files are read") }
-            return entry
-        }
         // Built with the run's options, so that a progress line counts these reads as they happen.
         let consumer = Pipeline(stage: DigestStage(algorithm), options: options).makeConsumer()
-        let reads = await reader.read(entries.map { ReadRequest($0, into: consumer) }, isCancelled: { cancelled.isSet })
+        // Each entry copied once, straight into its request, as Pipeline batches walked files.
+        let requests = events.map { event in
+            guard case .file(let entry) = event else { preconditionFailure("only files are read") }
+            return ReadRequest(entry, into: consumer)
+        }
+        let reads = await reader.read(requests, isCancelled: { cancelled.isSet })
         if let progress = options.progress {
             for read in reads where read != nil { progress.fileDone() }
         }
