@@ -100,22 +100,41 @@ package struct DispatchFileReader: FileReader {
 
     /// Runs `work` on the channel's queue and waits for it without holding a thread.
     private func onQueue<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            queue.async { continuation.resume(returning: work()) }
-        }
+        await handedOver { deliver in queue.async { deliver(work()) } }
     }
 
     package func shutdown() {}
 
     private func readChunk(_ channel: DispatchIO, offset: Int64) async -> (data: SendableData, error: CInt) {
-        await withCheckedContinuation { continuation in
+        await handedOver { deliver in
             let collected = Collected()
             channel.read(offset: off_t(offset), length: chunkSize, queue: queue) { done, data, error in
                 if let data, !data.isEmpty { collected.data.append(data) }
-                if done { continuation.resume(returning: (SendableData(data: collected.data), error)) }
+                if done { deliver((SendableData(data: collected.data), error)) }
             }
         }
     }
+}
+
+/// Waits without holding a thread for the one value that `start`'s callback delivers from another
+/// thread.
+///
+/// The value (and everything the delivering thread wrote before it: a run's state, a chunk) passes
+/// through a pthread mutex as well as the continuation. ThreadSanitizer does not always see the
+/// continuation's resume as ordering the two threads — its CI pass reported the task's next read
+/// of a run's byte count racing with the queue's write just before the resume — and it does see a
+/// mutex.
+private func handedOver<T: Sendable>(
+    _ start: (_ deliver: @escaping @Sendable (T) -> Void) -> Void
+) async -> T {
+    let slot = LockedValue<T?>(nil)
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        start { value in
+            slot.withLock { $0 = value }
+            continuation.resume()
+        }
+    }
+    return slot.withLock { $0.take()! }
 }
 
 /// A value handed between the awaiting task and the queue, one side at a time (each hand-off is
