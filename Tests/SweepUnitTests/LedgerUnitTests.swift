@@ -65,14 +65,16 @@ struct LedgerUnitTests {
         // 1 200 rows, more than two batches; every third is gone from the walk.
         let names = (0..<1200).map { Array(String(format: "r/d%02d/f%04d", $0 / 100, $0).utf8) }
         try ledger.begin()
-        for name in names { try ledger.save(Self.record(name, digestByte: 1), walkKey: key(name)) }
+        // Each row's size is its number, so that a row found is known to be that path's.
+        func row(_ index: Int) -> LedgerRecord { Self.record(names[index], digestByte: 1, size: Int64(index)) }
+        for index in names.indices { try ledger.save(row(index), walkKey: key(names[index])) }
         try ledger.commit()
 
         try ledger.begin()
         var merge = LedgerWalkMerge(ledger: ledger, order: order, run: 5)
         var found = 0
         for (index, name) in names.enumerated() where index % 3 != 0 {
-            #expect(try merge.record(forWalked: name)?.path == name)
+            #expect(try merge.record(forWalked: name) == LedgerWalkMerge.Recorded(row(index)))
             found += 1
             // A new file just after it, saved as the run would save it once hashed.
             let new = name + Array("-new".utf8)
@@ -80,7 +82,7 @@ struct LedgerUnitTests {
             try ledger.save(Self.record(new, digestByte: 2), walkKey: key(new))
         }
         // Walked again out of order: found by path, and no longer gone.
-        #expect(try merge.record(forWalked: names[0])?.path == names[0])
+        #expect(try merge.record(forWalked: names[0]) == LedgerWalkMerge.Recorded(row(0)))
         try merge.finish()
         try ledger.commit()
 
@@ -132,12 +134,16 @@ struct LedgerUnitTests {
         let ledger = try Ledger(path: FilePath(bytes: path))
         #expect(try ledger.meta("schema_version") == "2")
         #expect(try ledger.record(for: Array("r/a".utf8))?.lastVerified == 77, "history kept")
-        #expect(try ledger.recordsInWalkOrder(after: nil, limit: 10).map { String(decoding: $0.record.path, as: UTF8.self) }
-                == ["r/a", "r/a/z", "r/a.x", "r/b", "elsewhere"], "walk order, the path under no root last")
         let order = WalkOrder(roots: [Array("r".utf8)])
+        var rows = LedgerWalkRows()
+        try ledger.readWalkOrder(after: nil, limit: 10, into: &rows)
+        #expect((0..<rows.count).map(rows.key) == ["r/a", "r/a/z", "r/a.x", "r/b", "elsewhere"].map { Ledger.walkKey(of: Array($0.utf8), in: order) },
+                "walk order, the path under no root last")
         try ledger.begin()
         var merge = LedgerWalkMerge(ledger: ledger, order: order, run: 10)
-        #expect(try merge.record(forWalked: Array("r/b".utf8))?.lastVerdict == "ok")
+        #expect(try merge.record(forWalked: Array("r/b".utf8)) == LedgerWalkMerge.Recorded(
+            digest: Digest(algorithm: .sha256, bytes: Array(repeating: 0, count: 32)), size: 10, modificationTime: 1, changeTime: 2, device: 3, inode: 4))
+        #expect(try ledger.record(for: Array("r/b".utf8))?.lastVerdict == "ok", "history kept")
         try merge.finish()
         try ledger.commit()
         // The walk met only r/b: the rest is gone, the path under no root included.

@@ -44,11 +44,13 @@ package final class Ledger {
             walk_key = ?13, gone_in_run = 0
         """)
     private static let recordColumns = "path, size, mtime_ns, ctime_ns, dev, inode, algorithm, digest, first_seen, last_hashed, last_verified, last_verdict"
+    /// The columns ``LedgerWalkRows`` reads.
+    private static let walkColumns = "walk_key, size, mtime_ns, ctime_ns, dev, inode, algorithm, digest"
     private lazy var firstInWalkOrder = try? connection.prepare(
-        "SELECT walk_key, \(Self.recordColumns) FROM files ORDER BY walk_key LIMIT ?1")
+        "SELECT \(Self.walkColumns) FROM files ORDER BY walk_key LIMIT ?1")
     private lazy var nextInWalkOrder = try? connection.prepare(
-        "SELECT walk_key, \(Self.recordColumns) FROM files WHERE walk_key > ?2 ORDER BY walk_key LIMIT ?1")
-    private lazy var updateGone = try? connection.prepare("UPDATE files SET gone_in_run = ?2 WHERE path = ?1")
+        "SELECT \(Self.walkColumns) FROM files WHERE walk_key > ?2 ORDER BY walk_key LIMIT ?1")
+    private lazy var updateGone = try? connection.prepare("UPDATE files SET gone_in_run = ?2 WHERE walk_key = ?1")
     private lazy var updateVerdict = try? connection.prepare("UPDATE files SET last_verified = ?2, last_verdict = ?3 WHERE path = ?1")
 
     /// The files table and its indexes: rows in walk order, paths unique, the rows in order of
@@ -216,18 +218,15 @@ package final class Ledger {
         return Self.record(path: path, from: select, offset: 0)
     }
 
-    /// Up to `limit` records in walk order, with their keys: the first ones, or those after the key
-    /// `after`.
-    package func recordsInWalkOrder(after key: [UInt8]?, limit: Int) throws(LedgerError) -> [(walkKey: [UInt8], record: LedgerRecord)] {
+    /// Replaces `rows` with up to `limit` rows in walk order: the first ones, or those after the
+    /// key `after`.
+    package func readWalkOrder(after key: [UInt8]?, limit: Int, into rows: inout LedgerWalkRows) throws(LedgerError) {
         let select = try statement(key == nil ? firstInWalkOrder : nextInWalkOrder)
         defer { select.reset() }
         try select.bind(1, int64: Int64(limit))
         if let key { try select.bind(2, blob: key) }
-        var records: [(walkKey: [UInt8], record: LedgerRecord)] = []
-        while try select.step() {
-            if let record = Self.record(path: select.blob(1), from: select, offset: 2) { records.append((select.blob(0), record)) }
-        }
-        return records
+        rows.removeAll()
+        while try select.step() { rows.append(from: select) }
     }
 
     /// Saves `record` (inserting or replacing the row of its path) under its walk-order key
@@ -252,12 +251,12 @@ package final class Ledger {
         pendingChanges += 1
     }
 
-    /// Marks `path` as found gone by run `run` (for ``gone(run:after:limit:)``), or, with run 0,
-    /// as present again: a walk that met it out of order after all.
-    package func markGone(_ path: [UInt8], run: Int64) throws(LedgerError) {
+    /// Marks the row under `walkKey` as found gone by run `run` (for ``gone(run:after:limit:)``),
+    /// or, with run 0, as present again: a walk that met it out of order after all.
+    package func markGone(walkKey: [UInt8], run: Int64) throws(LedgerError) {
         let update = try statement(updateGone)
         defer { update.reset() }
-        try update.bind(1, blob: path)
+        try update.bind(1, blob: walkKey)
         try update.bind(2, int64: run)
         _ = try update.step()
         pendingChanges += 1

@@ -55,6 +55,11 @@ package struct LedgerRecord: Sendable, Equatable {
     /// Whether `status` shows the file as it was hashed: same size, times to the nanosecond, and
     /// inode. Anything else (an edit, a `touch`, a replacement by rename) means hashing it again.
     package func matches(_ status: FileStatus) -> Bool {
+        Self.matches(status, size: size, modificationTime: modificationTime, changeTime: changeTime, device: device, inode: inode)
+    }
+
+    /// The rule of ``matches(_:)``, for a row read without its whole record (``LedgerWalkRows``).
+    static func matches(_ status: FileStatus, size: Int64, modificationTime: Int64, changeTime: Int64, device: UInt64, inode: UInt64) -> Bool {
         size == status.size && modificationTime == status.modificationTime.nanosecondsSinceEpoch
             && changeTime == status.changeTime.nanosecondsSinceEpoch
             && device == status.identity.device && inode == status.identity.inode

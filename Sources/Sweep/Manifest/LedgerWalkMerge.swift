@@ -15,16 +15,48 @@
 /// try merge.finish()   // every row after the last walked file is gone
 /// ```
 package struct LedgerWalkMerge {
+    /// What the ledger recorded of a walked file: enough to tell whether it is unchanged, and its
+    /// digest.
+    package struct Recorded: Sendable, Equatable {
+        package var digest: Digest
+        package var size: Int64
+        package var modificationTime: Int64
+        package var changeTime: Int64
+        package var device: UInt64
+        package var inode: UInt64
+
+        /// What `record` holds of these.
+        package init(_ record: LedgerRecord) {
+            self.init(digest: record.digest, size: record.size, modificationTime: record.modificationTime,
+                      changeTime: record.changeTime, device: record.device, inode: record.inode)
+        }
+
+        package init(digest: Digest, size: Int64, modificationTime: Int64, changeTime: Int64, device: UInt64, inode: UInt64) {
+            self.digest = digest
+            self.size = size
+            self.modificationTime = modificationTime
+            self.changeTime = changeTime
+            self.device = device
+            self.inode = inode
+        }
+
+        /// Whether `status` shows the file as it was hashed (``LedgerRecord/matches(_:)``).
+        package func matches(_ status: FileStatus) -> Bool {
+            LedgerRecord.matches(status, size: size, modificationTime: modificationTime, changeTime: changeTime, device: device, inode: inode)
+        }
+    }
+
     private let ledger: Ledger
     private let order: WalkOrder
     private let run: Int64
-    private var rows: [(walkKey: [UInt8], record: LedgerRecord)] = []
+    private var rows = LedgerWalkRows()
     private var next = 0
-    /// The key of the last row read: the next batch starts after it.
-    private var lastRead: [UInt8]?
     private var exhausted = false
-    /// The key of the last file walked in order.
-    private var lastWalked: [UInt8]?
+    /// The key of the last file walked in order, and the one being looked up: two buffers swapped
+    /// rather than a key allocated per walked file.
+    private var lastWalked: [UInt8] = []
+    private var key: [UInt8] = []
+    private var walkedAny = false
 
     /// Rows read per batch: enough to amortize a query, few enough to keep memory flat.
     private static let batch = 512
@@ -35,29 +67,33 @@ package struct LedgerWalkMerge {
         self.run = run
     }
 
-    /// The record of the walked file `path`, if the ledger has one; rows before it in walk order
-    /// that the walk did not meet are marked gone.
+    /// What the ledger recorded of the walked file `path`, if anything; rows before it in walk
+    /// order that the walk did not meet are marked gone.
     ///
     /// Rows this run saves lie at or before the last walked key, and a batch is read only once the
     /// walk has passed every row read before it, so a batch never holds a row saved by this run.
-    package mutating func record(forWalked path: [UInt8]) throws(LedgerError) -> LedgerRecord? {
-        let key = Ledger.walkKey(of: path, in: order)
-        guard lastWalked.map({ $0.lexicographicallyPrecedes(key) }) ?? true else {
-            let record = try ledger.record(for: path)
-            if record != nil { try ledger.markGone(path, run: 0) }
-            return record
+    package mutating func record(forWalked path: [UInt8]) throws(LedgerError) -> Recorded? {
+        key.removeAll(keepingCapacity: true)
+        var position = WalkOrder.Position()
+        if !order.appendSortKey(of: path, from: &position, to: &key) { key = Ledger.walkKey(of: path, in: order) }
+        guard !walkedAny || lastWalked.lexicographicallyPrecedes(key) else {
+            guard let record = try ledger.record(for: path) else { return nil }
+            try ledger.markGone(walkKey: key, run: 0)
+            return Recorded(record)
         }
-        lastWalked = key
-        // Rows are looked at in place (`rows[next]`): copying each row out cost a reference count
-        // per field for every walked file.
+        swap(&lastWalked, &key)
+        walkedAny = true
+        // A row's key equal to the walked file's means the same path: the key is a one-to-one
+        // function of the path for the ledger's roots.
         while try hasRow() {
-            if rows[next].walkKey.lexicographicallyPrecedes(key) {
-                try ledger.markGone(rows[next].record.path, run: run)
+            let order = rows.compareKey(next, to: lastWalked)
+            if order < 0 {
+                try ledger.markGone(walkKey: rows.key(next), run: run)
                 next += 1
             } else {
-                guard rows[next].walkKey == key, rows[next].record.path == path else { return nil }
+                guard order == 0 else { return nil }
                 next += 1
-                return rows[next - 1].record
+                return rows.recorded(next - 1)
             }
         }
         return nil
@@ -66,20 +102,19 @@ package struct LedgerWalkMerge {
     /// Marks every row after the last walked file gone: the walk has ended.
     package mutating func finish() throws(LedgerError) {
         while try hasRow() {
-            try ledger.markGone(rows[next].record.path, run: run)
+            try ledger.markGone(walkKey: rows.key(next), run: run)
             next += 1
         }
     }
 
-    /// Whether `rows[next]` is a row, reading the next batch when the last one is used up.
+    /// Whether row `next` is a row, reading the next batch when the last one is used up.
     private mutating func hasRow() throws(LedgerError) -> Bool {
-        if next == rows.count {
+        while next == rows.count {
             guard !exhausted else { return false }
-            rows = try ledger.recordsInWalkOrder(after: lastRead, limit: Self.batch)
+            let after = rows.lastKey
+            try ledger.readWalkOrder(after: after, limit: Self.batch, into: &rows)
             next = 0
-            exhausted = rows.count < Self.batch
-            guard let last = rows.last else { return false }
-            lastRead = last.walkKey
+            exhausted = rows.rowsRead < Self.batch
         }
         return true
     }

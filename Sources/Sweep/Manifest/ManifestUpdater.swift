@@ -75,7 +75,7 @@ package struct ManifestUpdater: Sendable {
     }
 
     private enum Item: Sendable {
-        case unchanged(LedgerRecord)
+        case unchanged(path: [UInt8], digest: Digest)
         case hashed(FileEntry, Digest, bytes: Int64)
         case failed(FileError)
         case skipped(FilePath, SkipReason)
@@ -161,9 +161,10 @@ package struct ManifestUpdater: Sendable {
                             do throws(LedgerError) {
                                 // Met here, so a file that then fails to read keeps its row, and is
                                 // listed again once readable if its metadata has not moved.
-                                guard let record = try merge.record(forWalked: entry.path.bytes), trusted, let status = entry.status,
+                                let path = entry.path.bytes
+                                guard let record = try merge.record(forWalked: path), trusted, let status = entry.status,
                                       record.digest.algorithm == algorithm, record.matches(status) else { return nil }
-                                return .unchanged(record)
+                                return .unchanged(path: path, digest: record.digest)
                             } catch {
                                 lookupFailure = error
                                 return nil
@@ -183,10 +184,10 @@ package struct ManifestUpdater: Sendable {
                         if let lookupFailure { throw lookupFailure }
                         let event: Event
                         switch item {
-                        case .unchanged(let record):
+                        case .unchanged(let path, let digest):
                             summary.unchanged += 1
-                            event = .file(path: record.path, state: .unchanged, digest: record.digest, hashed: false)
-                            formatter.append(record.digest, path: record.path, to: &line)
+                            event = .file(path: path, state: .unchanged, digest: digest, hashed: false)
+                            formatter.append(digest, path: path, to: &line)
                         case .hashed(let entry, let digest, let bytes):
                             let path = entry.path.bytes
                             let previous = try ledger.record(for: path)

@@ -69,13 +69,19 @@ public struct WalkOrder: Sendable {
     /// it. A file named as a root has nothing after its root's number, so that no two paths share
     /// a key (root `a` a file once, a directory holding `a/a` later).
     package func sortKey(of path: [UInt8], from position: inout Position) -> [UInt8]? {
-        guard let key = key(of: path, from: &position) else { return nil }
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(4 + key.relative.count)
+        return appendSortKey(of: path, from: &position, to: &bytes) ? bytes : nil
+    }
+
+    /// Appends ``sortKey(of:from:)`` to `bytes`, without allocating a key per path: false (and
+    /// nothing appended) for a path under none of the roots from `position` on.
+    package func appendSortKey(of path: [UInt8], from position: inout Position, to bytes: inout [UInt8]) -> Bool {
+        guard let key = key(of: path, from: &position) else { return false }
+        bytes.reserveCapacity(bytes.count + 4 + key.relative.count)
         withUnsafeBytes(of: UInt32(clamping: key.root).bigEndian) { bytes.append(contentsOf: $0) }
-        guard path != roots[key.root] else { return bytes }
+        guard path != roots[key.root] else { return true }
         for byte in key.relative { bytes.append(byte == UInt8(ascii: "/") ? 0 : byte) }
-        return bytes
+        return true
     }
 
     /// The path below `root` as the walk prints it: `root/…` (`root…` when the root ends in `/`),
