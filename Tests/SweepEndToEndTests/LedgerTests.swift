@@ -311,6 +311,35 @@ extension EndToEndTests {
             #expect(try directoryNames(tree.path("ro")).isEmpty, "nothing half-written")
         }
 
+        /// The manifest as last written is trusted without being read again (its stamp: size,
+        /// times, inode); an edit in place that keeps its size and restores its mtime still moves
+        /// its ctime, so it is read, found edited, and nothing is trusted.
+        @Test func anEditThatKeepsSizeAndMtimeIsStillCaught() throws {
+            let tree = try Self.tree("edited-in-place")
+            #expect(try runSweep(["sum", "--update", "SUMS", "data"], directory: tree.root).status == .exited(0))
+            let again = try runSweep(["sum", "--update", "SUMS", "--json", "data"], directory: tree.root)
+            #expect(try Self.states(again).summary["hashed"] as? Int == 0, "the manifest as written is trusted: \(again)")
+
+            // One hex digit changed in place: same inode, same size, and the mtime put back.
+            let edited = try runProcess("python3", ["-c", """
+                import os, sys
+                st = os.stat(sys.argv[1])
+                with open(sys.argv[1], 'r+b') as f:
+                    first = f.read(1)
+                    f.seek(0)
+                    f.write(b'0' if first != b'0' else b'1')
+                os.utime(sys.argv[1], ns=(st.st_atime_ns, st.st_mtime_ns))
+                after = os.stat(sys.argv[1])
+                assert (after.st_size, after.st_mtime_ns, after.st_ino) == (st.st_size, st.st_mtime_ns, st.st_ino)
+                """, Arg(tree.path("SUMS"))])
+            #expect(edited.status == .exited(0), "\(edited)")
+            let update = try runSweep(["sum", "--update", "SUMS", "--json", "data"], directory: tree.root)
+            #expect(update.status == .exited(0))
+            #expect(update.stderrText.contains("edited since the ledger was written"), "\(update)")
+            #expect(try Self.states(update).summary["hashed"] as? Int == 4, "nothing trusted")
+            try Self.expectManifestIsCurrent(tree)
+        }
+
         @Test func editedManifestIsDistrustedAndDuplicatesRefused() throws {
             let tree = try Self.tree("edited")
             #expect(try runSweep(["sum", "--update", "SUMS", "data"], directory: tree.root).status == .exited(0))

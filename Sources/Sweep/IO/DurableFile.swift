@@ -34,6 +34,9 @@ public final class DurableFile {
     /// The hidden name of the fallback temporary; `nil` when the file has no name yet.
     private let temporaryName: FileName?
     private var finished = false
+    /// The file's status once published under its name (the rename changed its ctime): what a
+    /// later run compares with to know the file is still the one written.
+    package private(set) var publishedStatus: FileStatus?
 
     /// Starts a file to be named `location`'s name, with `permissions` (by default those of a new
     /// file: 0666 less the umask). `destination` is the path used in messages.
@@ -193,6 +196,7 @@ public final class DurableFile {
                 }
             }
             finished = true
+            publishedStatus = try? descriptor.status()
             try? descriptor.close()
         } catch {
             discard()

@@ -16,11 +16,26 @@ package struct ManifestFingerprint: Sendable, Hashable {
     package var hex: String
 
     /// Hashes `bytes` incrementally: the manifest being written.
+    /// Lines are gathered and hashed 64 KiB at a time: hashing each line of a million-line
+    /// manifest on its own cost more than the hashing itself.
     package struct Builder {
         private var hasher = LibcryptoHash(.sha256)
+        private var pending: [UInt8] = []
+        private static let chunk = 64 * 1024
         package init() {}
-        package mutating func update(_ bytes: [UInt8]) { hasher.update(data: bytes) }
-        package func finish() -> ManifestFingerprint { ManifestFingerprint(hex: Self.hex(hasher.finalize())) }
+        package mutating func update(_ bytes: [UInt8]) {
+            if pending.capacity < Self.chunk { pending.reserveCapacity(Self.chunk) }
+            pending.append(contentsOf: bytes)
+            if pending.count >= Self.chunk { flush() }
+        }
+        package mutating func finish() -> ManifestFingerprint {
+            flush()
+            return ManifestFingerprint(hex: Self.hex(hasher.finalize()))
+        }
+        private mutating func flush() {
+            hasher.update(data: pending)
+            pending.removeAll(keepingCapacity: true)
+        }
 
         static func hex(_ digest: [UInt8]) -> String {
             Digest(algorithm: .sha256, bytes: digest).hex
@@ -28,6 +43,13 @@ package struct ManifestFingerprint: Sendable, Hashable {
     }
 
     package init(hex: String) { self.hex = hex }
+
+    /// What identifies one version of a file without reading it: size, times to the nanosecond,
+    /// device and inode, as the ledger decides a file unchanged (``LedgerRecord/matches(_:)``).
+    /// Recorded for the manifest once written, so that the next run hashes it only if it moved.
+    package static func stamp(_ status: FileStatus) -> String {
+        "\(status.size) \(status.modificationTime.nanosecondsSinceEpoch) \(status.changeTime.nanosecondsSinceEpoch) \(status.identity.device) \(status.identity.inode)"
+    }
 
     /// The fingerprint of the file at `path`, or nil if there is none; read in 64 KiB pieces.
     package static func of(_ path: FilePath) throws(FileError) -> ManifestFingerprint? {

@@ -91,8 +91,15 @@ package struct ManifestUpdater: Sendable {
         let roots = self.roots ?? recordedRoots.map(ManifestFingerprint.roots) ?? ["."]
         let rootsBytes = ManifestFingerprint.joined(roots)
         let workingDirectory = ManifestFingerprint.workingDirectory
+        // The manifest as this sweep last wrote it (same stamp) has the fingerprint recorded then,
+        // without reading it again: 83 MB for a million files.
         let current: ManifestFingerprint?
-        do { current = try ManifestFingerprint.of(manifest) } catch { throw LedgerError.manifest(error) }
+        if let recorded = try ledger.meta("manifest_stamp"), let status = try? FileStatus(of: manifest),
+           recorded == ManifestFingerprint.stamp(status), let hex = try ledger.meta("manifest_sha256") {
+            current = ManifestFingerprint(hex: hex)
+        } else {
+            do { current = try ManifestFingerprint.of(manifest) } catch { throw LedgerError.manifest(error) }
+        }
 
         if let recorded = try ledger.metaBytes("manifest"), recorded != manifestName {
             throw LedgerError.otherManifest(path: ledgerPath, recorded: FilePath(bytes: recorded), given: FilePath(bytes: manifestName))
@@ -245,6 +252,7 @@ package struct ManifestUpdater: Sendable {
             try destination.commit(replacing: true)
             try ledger.begin()
             try ledger.setMeta("manifest_sha256", written.hex)
+            try ledger.setMeta("manifest_stamp", destination.publishedStatus.map(ManifestFingerprint.stamp) ?? "")
             try ledger.setMeta("algorithm", algorithm.rawValue)
             try ledger.commit()
         } catch {

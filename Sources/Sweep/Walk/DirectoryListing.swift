@@ -45,7 +45,7 @@ package struct DirectoryListing {
             let name = UnsafeRawPointer(entry) + nameOffset
             let length = strlen(name.assumingMemoryBound(to: CChar.self))
             let bytes = UnsafeRawBufferPointer(start: name, count: length)
-            if bytes.elementsEqual([46]) || bytes.elementsEqual([46, 46]) { continue }
+            if bytes.count <= 2 && bytes.allSatisfy({ $0 == UInt8(ascii: ".") }) { continue }   // . and ..
             listing.append(bytes, type: entry.pointee.d_type, inode: UInt64(entry.pointee.d_ino))
         }
         listing.sort()
