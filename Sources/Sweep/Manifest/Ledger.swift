@@ -71,8 +71,18 @@ package final class Ledger {
     /// ``WalkOrder/sortKey(of:from:)``, or for a path under none of the roots, a key after every
     /// root's (four 0xFF bytes, then the path), so that the next walk finds it gone.
     package static func walkKey(of path: [UInt8], in order: WalkOrder) -> [UInt8] {
+        var key: [UInt8] = []
+        appendWalkKey(of: path, in: order, to: &key)
+        return key
+    }
+
+    /// Appends ``walkKey(of:in:)`` to `key`: for a key per walked file without an array each.
+    package static func appendWalkKey(of path: [UInt8], in order: WalkOrder, to key: inout [UInt8]) {
         var position = WalkOrder.Position()
-        return order.sortKey(of: path, from: &position) ?? [0xFF, 0xFF, 0xFF, 0xFF] + path
+        if !order.appendSortKey(of: path, from: &position, to: &key) {
+            key.append(contentsOf: [0xFF, 0xFF, 0xFF, 0xFF])
+            key.append(contentsOf: path)
+        }
     }
 
     /// Version 1 kept rows in path order and marked each one seen in every run (a write per walked

@@ -74,8 +74,7 @@ package struct LedgerWalkMerge {
     /// walk has passed every row read before it, so a batch never holds a row saved by this run.
     package mutating func record(forWalked path: [UInt8]) throws(LedgerError) -> Recorded? {
         key.removeAll(keepingCapacity: true)
-        var position = WalkOrder.Position()
-        if !order.appendSortKey(of: path, from: &position, to: &key) { key = Ledger.walkKey(of: path, in: order) }
+        Ledger.appendWalkKey(of: path, in: order, to: &key)
         guard !walkedAny || lastWalked.lexicographicallyPrecedes(key) else {
             guard let record = try ledger.record(for: path) else { return nil }
             try ledger.markGone(walkKey: key, run: 0)
