@@ -109,14 +109,8 @@ public struct ManifestVerifier: Sendable {
         return summary
     }
 
-    /// How many lines (records, with `nulSeparated`) a manifest file has: what a shard's share is
-    /// taken from.
-    ///
-    /// ```swift
-    /// let share = shard.consecutiveShare(of: try ManifestVerifier.lineCount(of: "SHA256SUMS", nulSeparated: false))
-    /// ```
-    /// Files per batch when their sizes are unknown (``OrderedWorkPool/maxBatchCount``).
-    private static let filesPerBatch = 64
+    /// Files per batch when their sizes are unknown: as many as a batch may hold.
+    private static let filesPerBatch = OrderedWorkPool.defaultMaxBatchCount
 
     /// `options` with a reorder window (unless one was chosen) that holds a few batches per reader,
     /// or the readers wait for delivery: 60 000 small files took 0.760 s with the default window,
@@ -129,6 +123,12 @@ public struct ManifestVerifier: Sendable {
         return options
     }
 
+    /// How many lines (records, with `nulSeparated`) a manifest file has: what a shard's share is
+    /// taken from.
+    ///
+    /// ```swift
+    /// let share = shard.consecutiveShare(of: try ManifestVerifier.lineCount(of: "SHA256SUMS", nulSeparated: false))
+    /// ```
     public static func lineCount(of path: FilePath, nulSeparated: Bool) throws(FileError) -> Int {
         let descriptor = path.withPlatformString { open($0, O_RDONLY | O_CLOEXEC) }
         guard descriptor >= 0 else { throw FileError.lastSystemError(path) }

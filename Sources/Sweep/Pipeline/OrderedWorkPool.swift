@@ -11,7 +11,9 @@ package struct OrderedWorkPool: Sendable {
     package var window: Int
     package var ordering: ResultOrdering
     package var batchBudget: Int
-    package var maxBatchCount = 64
+    package var maxBatchCount = Self.defaultMaxBatchCount
+    /// The most items a batch holds unless told otherwise.
+    package static let defaultMaxBatchCount = 64
     /// Units of work queued ahead per worker, for a reader whose own threads bound concurrency.
     package var queueAhead = 1
 
