@@ -52,11 +52,10 @@ package struct LedgerWalkMerge {
     private var rows = LedgerWalkRows()
     private var next = 0
     private var exhausted = false
-    /// The key of the last file walked in order, and the one being looked up: two buffers swapped
-    /// rather than a key allocated per walked file.
+    /// The key of the last file walked in order (empty before the first: no key is), and the one
+    /// being looked up: two buffers swapped rather than a key allocated per walked file.
     private var lastWalked: [UInt8] = []
     private var key: [UInt8] = []
-    private var walkedAny = false
 
     /// Rows read per batch: enough to amortize a query, few enough to keep memory flat.
     private static let batch = 512
@@ -75,13 +74,12 @@ package struct LedgerWalkMerge {
     package mutating func record(forWalked path: [UInt8]) throws(LedgerError) -> Recorded? {
         key.removeAll(keepingCapacity: true)
         Ledger.appendWalkKey(of: path, in: order, to: &key)
-        guard !walkedAny || lastWalked.lexicographicallyPrecedes(key) else {
+        guard lastWalked.isEmpty || lastWalked.lexicographicallyPrecedes(key) else {
             guard let record = try ledger.record(for: path) else { return nil }
             try ledger.markGone(walkKey: key, run: 0)
             return Recorded(record)
         }
         swap(&lastWalked, &key)
-        walkedAny = true
         // A row's key equal to the walked file's means the same path: the key is a one-to-one
         // function of the path for the ledger's roots.
         while try hasRow() {

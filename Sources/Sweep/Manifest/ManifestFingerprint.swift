@@ -16,6 +16,7 @@ package struct ManifestFingerprint: Sendable, Hashable {
     package var hex: String
 
     /// Hashes `bytes` incrementally: the manifest being written.
+    ///
     /// Lines are gathered and hashed 64 KiB at a time: hashing each line of a million-line
     /// manifest on its own cost more than the hashing itself.
     package struct Builder {
