@@ -147,12 +147,24 @@ package final class TempTree: Sendable {
     }
 
     deinit {
+        // Tests keep outputs beside the tree (`root-NAME`, outside it so no walk lists them); the
+        // root's random suffix makes that prefix the tree's own, so they go with it.
+        let doomed = [Arg(root)] + Self.siblings(of: root).map(Arg.init)
         // Children made unreadable by a test must be opened up again before they can be removed.
-        var result = try? runProcess("rm", ["-rf", Arg(root)])
+        var result = try? runProcess("rm", ["-rf"] + doomed)
         if result?.status != .exited(0) || pathExists(root) {
-            _ = try? runProcess("chmod", ["-R", "u+rwx", Arg(root)])
-            result = try? runProcess("rm", ["-rf", Arg(root)])
+            _ = try? runProcess("chmod", ["-R", "u+rwx"] + doomed)
+            result = try? runProcess("rm", ["-rf"] + doomed)
         }
+    }
+
+    /// The paths `root-…` next to `root`.
+    private static func siblings(of root: [UInt8]) -> [[UInt8]] {
+        guard let slash = root.lastIndex(of: UInt8(ascii: "/")) else { return [] }
+        let parent = Array(root[..<slash])
+        let prefix = Array(root[(slash + 1)...]) + [UInt8(ascii: "-")]
+        guard let names = try? directoryNames(parent) else { return [] }
+        return names.filter { $0.starts(with: prefix) }.map { joinPath(parent, $0) }
     }
 
     /// The root as text.
