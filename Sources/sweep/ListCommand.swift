@@ -31,6 +31,9 @@ struct ListCommand: ParsableCommand, ProcessingCommand {
     @Argument(help: "Files and directories (default: .).")
     var paths: [String] = []
 
+    /// Bytes of paths gathered before they are handed to the output.
+    private static let pathsPerWrite = 64 * 1024
+
     func execute() async throws {
         let cutoff = age.cutoff
         let walker = selection.walker(paths: paths) { options in
@@ -51,24 +54,34 @@ struct ListCommand: ParsableCommand, ProcessingCommand {
         if let shardHeader { try output.append { $0 += shardHeader.record(terminator: terminator) } }
         var records = 0
         var walk = walker.makeDirectoryWalker()
-        while let event = walk.next() {
-            switch event {
-            case .file(let entry):
+        // Plain files' paths come from the walker in bulk, with no entry per file; the rest as events.
+        var paths: [UInt8] = []
+        paths.reserveCapacity(Self.pathsPerWrite + 8192)
+        walking: while true {
+            let step = json
+                ? walk.next().map(DirectoryWalker.ListingStep.event) ?? .end
+                : walk.next(listingPathsInto: &paths, terminator: terminator, upTo: Self.pathsPerWrite, listed: &records)
+            if !paths.isEmpty {
+                try output.append { $0 += paths }
+                paths.removeAll(keepingCapacity: true)
+            }
+            switch step {
+            case .full: continue
+            case .end: break walking
+            case .event(.file(let entry)):
                 records += 1
                 if json {
                     try output.append { JSONValue.object(entry.path.jsonMembers()).appendLine(to: &$0) }
                 } else {
                     try output.append { out in
-                        entry.path.withPlatformString { name in
-                            out.append(contentsOf: UnsafeRawBufferPointer(start: name, count: strlen(name)))
-                        }
+                        out += entry.path.bytes
                         out.append(terminator)
                     }
                 }
-            case .failure(let error):
+            case .event(.failure(let error)):
                 Console.error(error)
                 failed = true
-            case .skipped(let path, let reason):
+            case .event(.skipped(let path, let reason)):
                 Console.message(path: path, reason.description)
             }
         }

@@ -179,5 +179,32 @@ extension EndToEndTests {
             #expect(failures.first?.errno == .noSuchFileOrDirectory)
             #expect(failures.first.map { String(decoding: $0.path.bytes, as: UTF8.self).hasSuffix("/z") } == true)
         }
+
+        /// Directories are listed ahead of the walk, but the walk enters the directory a name holds
+        /// when it gets there: one replaced after the walk began is walked as it is now.
+        @Test func directoryReplacedMidWalkIsWalkedAsItIsNow() async throws {
+            let tree = try TempTree("replace")
+            for directory in ["a", "b", "c", "d"] {
+                for index in 0..<5 { _ = try tree.file("\(directory)/old\(index)", "x") }
+            }
+            var files: [String] = []
+            var replaced = false
+            for await event in Walker(roots: [tree.rootPath]).events() {
+                guard case .file(let entry) = event else { continue }
+                files.append(String(decoding: entry.path.bytes, as: UTF8.self))
+                if !replaced {
+                    replaced = true
+                    for directory in ["b", "c", "d"] {
+                        try FileManager.default.moveItem(atPath: tree.rootString + "/" + directory, toPath: tree.rootString + "/gone-" + directory)
+                        _ = try tree.file("\(directory)/new", "y")
+                    }
+                }
+            }
+            let root = tree.rootString
+            #expect(files.filter { $0.hasPrefix(root + "/a/") }.count == 5)
+            for directory in ["b", "c", "d"] {
+                #expect(files.filter { $0.hasPrefix(root + "/\(directory)/") } == [root + "/\(directory)/new"], "\(files)")
+            }
+        }
     }
 }

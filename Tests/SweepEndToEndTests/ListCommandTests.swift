@@ -78,6 +78,35 @@ extension EndToEndTests {
             #expect(byteIndex(Self.badByteName) >= 0, "a name that is not UTF-8 is printed with its bytes")
         }
 
+        /// Many directories, several levels deep: listed ahead on a thread of their own, entered in
+        /// order all the same. Long names push the output past one 64 KiB hand-over, and names that
+        /// share their first eight bytes (or differ only past them, or above 0x7F) test the sort's key.
+        @Test func manyDirectoriesListedAheadKeepTheOrder() throws {
+            let tree = try TempTree("list-ahead")
+            let long = String(repeating: "n", count: 180)
+            let prefixes = ["prefix00", "prefix00a", "prefix00b", "prefix0", "prefix01", "p", "prefix0\u{7F}"]
+            for top in 0..<32 {
+                for sub in 0..<3 {
+                    for file in 0..<4 { try tree.file("d\(top)/s\(sub)/\(long)-\(file)", "x") }
+                }
+                for name in prefixes { try tree.file("d\(top)/\(name)", "y") }
+                try tree.file(utf8("d\(top)/prefix0") + [0x80, 0x41], utf8("z"))
+                try tree.file(utf8("d\(top)/prefix00") + [0xFF], utf8("z"))
+            }
+            let expected = try Self.findInWalkOrder(tree)
+            #expect(expected.count == 32 * (12 + 7 + 2))
+            for (flag, terminator) in [(nil, UInt8(0x0A)), (Arg("-z"), UInt8(0))] as [(Arg?, UInt8)] {
+                let output = try runSweep(["list"] + (flag.map { [$0] } ?? []) + ["."], directory: tree.root)
+                #expect(output.status == .exited(0), "\(output)")
+                #expect(output.stdout.count > 64 * 1024)
+                #expect(output.stdout == Self.joined(expected, terminator), "sweep: \(describeBytes(output.stdout))")
+            }
+            // `sum` walks the same order (a walk with entries, not the listing's bulk path).
+            let sums = try runSweep(["sum", "."], directory: tree.root)
+            let summed = splitRecords(sums.stdout, delimiter: 0x0A).map { Array($0.dropFirst(66)) }
+            #expect(summed == expected)
+        }
+
         @Test func nulTerminatedOutputIsByteExact() throws {
             let tree = try Self.orderTree()
             let expected = try Self.findInWalkOrder(tree)

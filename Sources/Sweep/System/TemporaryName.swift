@@ -26,9 +26,9 @@ package enum TemporaryName {
 
     /// Whether `name` (a base name) has the form of one of sweep's temporaries.
     /// Called for every name a walk meets: no allocation, and most names fail on the first byte.
-    package static func matches(_ name: ArraySlice<UInt8>) -> Bool {
+    package static func matches<Name: RandomAccessCollection<UInt8>>(_ name: Name) -> Bool {
         guard name.first == UInt8(ascii: "."), name.count >= marker.count + 7 else { return false }
-        let end = name.endIndex - 6
-        return name[(end - marker.count)..<end].elementsEqual(marker)
+        let end = name.index(name.endIndex, offsetBy: -6)
+        return name[name.index(end, offsetBy: -marker.count)..<end].elementsEqual(marker)
     }
 }

@@ -8,8 +8,11 @@ import Musl
 
 /// A directory's names in one contiguous buffer, each followed by a NUL, and sorted as plain
 /// offsets: sorting moves no reference-counted values, and comparing is a `memcmp`.
-package struct DirectoryListing {
-    private struct Entry {
+package struct DirectoryListing: Sendable {
+    private struct Entry: Sendable {
+        /// The name's first eight bytes, big-endian, zero-padded: most comparisons end here, without
+        /// a `memcmp` (names hold no NUL, so padding orders a prefix first, as the NUL does).
+        var key: UInt64
         var offset: Int
         var length: Int
         var type: UInt8
@@ -55,7 +58,9 @@ package struct DirectoryListing {
     private static let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
 
     private mutating func append(_ name: UnsafeRawBufferPointer, type: UInt8, inode: UInt64) {
-        entries.append(Entry(offset: storage.count, length: name.count, type: type, inode: inode))
+        var key: UInt64 = 0
+        for index in 0..<8 { key = key << 8 | UInt64(index < name.count ? name[index] : 0) }
+        entries.append(Entry(key: key, offset: storage.count, length: name.count, type: type, inode: inode))
         storage.append(contentsOf: name)
         storage.append(0)
     }
@@ -66,9 +71,24 @@ package struct DirectoryListing {
         storage.withUnsafeBufferPointer { bytes in
             let base = bytes.baseAddress!
             entries.sort { lhs, rhs in
-                memcmp(base + lhs.offset, base + rhs.offset, min(lhs.length, rhs.length) + 1) < 0
+                if lhs.key != rhs.key { return lhs.key < rhs.key }
+                return memcmp(base + lhs.offset, base + rhs.offset, min(lhs.length, rhs.length) + 1) < 0
             }
         }
+    }
+
+    /// The indices of the names `d_type` says are directories.
+    var subdirectoryIndices: [Int] {
+        entries.indices.filter { entries[$0].type == DirectoryName.directory }
+    }
+
+    /// What `d_type` says the name at `index` is.
+    func type(at index: Int) -> UInt8 { entries[index].type }
+
+    /// Calls `body` with the name at `index` in place: no slice of the buffer, so nothing retained.
+    func withName<Result>(at index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        let entry = entries[index]
+        return storage.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[entry.offset..<(entry.offset + entry.length)])) }
     }
 
     func name(at index: Int) -> DirectoryName {

@@ -14,8 +14,9 @@ import Musl
 /// done through that descriptor, so a directory swapped for a symbolic link after the walk cannot send
 /// an operation outside the tree.
 ///
-/// It holds only the stack of directories being walked, each with its sorted names, never the whole
-/// tree: a million files cost the memory of the largest directory.
+/// It holds only the stack of directories being walked, each with its sorted names, and a few
+/// listed ahead (``DirectoryLookahead``), never the whole tree: a million files cost the memory of
+/// the largest directories.
 package struct DirectoryWalker: IteratorProtocol {
     private struct Frame {
         var directory: DirectoryHandle
@@ -34,6 +35,9 @@ package struct DirectoryWalker: IteratorProtocol {
         /// With a shard depth: this directory is at or below that depth, in this shard's share,
         /// so everything below it is too.
         var ownedByShard = false
+        /// The subdirectories being listed ahead, if any, and the first not yet reached.
+        var lookahead: DirectoryLookahead.Level?
+        var nextSlot = 0
     }
 
     private var roots: any IteratorProtocol<RootPath>
@@ -44,6 +48,12 @@ package struct DirectoryWalker: IteratorProtocol {
     private var lastRootParent: (path: [UInt8], handle: DirectoryHandle)?
     /// Whether the roots were named one by one (on a command line), not read from a list.
     private let rootsAreNamed: Bool
+    /// Lists subdirectories ahead on a thread of its own. Not with exclusions or shards, which
+    /// decide per name whether a directory is opened at all.
+    private let lookahead: DirectoryLookahead?
+    /// Whether every regular file by `d_type` is listed as it is named: no globs, shard, skipped
+    /// identities or filters that need a `stat`.
+    private let plainNamesAreFiles: Bool
 
     /// A root to walk: a path, or the failure to read the next one from a list.
     package enum RootPath {
@@ -55,6 +65,9 @@ package struct DirectoryWalker: IteratorProtocol {
         self.roots = roots
         self.options = options
         self.rootsAreNamed = rootsAreNamed
+        lookahead = options.exclude.isEmpty && options.shard == nil ? DirectoryLookahead() : nil
+        plainNamesAreFiles = options.include.isEmpty && options.exclude.isEmpty && options.shard == nil
+            && options.skipping.isEmpty && !options.needsStatus
     }
 
     package init(paths: [FilePath], options: WalkOptions) {
@@ -62,24 +75,81 @@ package struct DirectoryWalker: IteratorProtocol {
     }
 
     package mutating func next() -> WalkEvent? {
+        var noPaths: PathSink? = nil
+        guard case .event(let event) = step(&noPaths) else { return nil }
+        return event
+    }
+
+    /// What ``next(listingPathsInto:terminator:upTo:listed:)`` stopped for.
+    package enum ListingStep {
+        /// An event the listing does not cover: a file that needed a `stat`, a failure, a skip.
+        case event(WalkEvent)
+        /// `paths` reached the limit.
+        case full
+        /// The walk is over.
+        case end
+    }
+
+    /// Walks on like ``next()``, but appends each plain file's path (a regular file by `d_type` that
+    /// needs no `stat`), then `terminator`, to `paths` instead of returning an entry for it, adding one
+    /// to `listed` for each: `sweep list`'s loop, with no `FilePath` or `FileEntry` per file.
+    ///
+    /// Returns at the first other event, once `paths` holds `limit` bytes or more, or at the end.
+    package mutating func next(listingPathsInto paths: inout [UInt8], terminator: UInt8, upTo limit: Int, listed: inout Int) -> ListingStep {
+        var sink: PathSink? = PathSink(paths: paths, terminator: terminator, limit: limit)
+        paths = []   // the sink holds the only reference, so appending copies nothing
+        let step = step(&sink)
+        paths = sink!.paths
+        listed += sink!.listed
+        return step
+    }
+
+    /// Where plain files' paths go instead of becoming entries.
+    private struct PathSink {
+        var paths: [UInt8]
+        let terminator: UInt8
+        let limit: Int
+        var listed = 0
+
+        /// Appends the path of `name` in the directory at `directory`, then the terminator.
+        mutating func append(directory: [UInt8], name: some Collection<UInt8>) {
+            paths += directory
+            if directory.last != UInt8(ascii: "/") { paths.append(UInt8(ascii: "/")) }
+            paths += name
+            paths.append(terminator)
+            listed += 1
+        }
+    }
+
+    private mutating func step(_ sink: inout PathSink?) -> ListingStep {
         while true {
             if stack.isEmpty {
-                guard let root = roots.next() else { return nil }
+                guard let root = roots.next() else { return .end }
                 switch root {
-                case .unreadable(let error): return .failure(error)
+                case .unreadable(let error): return .event(.failure(error))
                 case .path(let bytes):
-                    if let event = visitRoot(bytes) { return event }
+                    if let event = visitRoot(bytes) { return .event(event) }
                 }
                 continue
             }
             let top = stack.count - 1
             guard stack[top].index < stack[top].names.count else {
-                stack.removeLast()
+                if stack.removeLast().lookahead != nil { lookahead?.leave() }
                 continue
             }
-            let name = stack[top].names.name(at: stack[top].index)
+            let index = stack[top].index
             stack[top].index += 1
-            if let event = visitChild(name, of: top) { return event }
+            if sink != nil && plainNamesAreFiles && stack[top].names.type(at: index) == DirectoryName.regularFile {
+                // visitChild's path for a regular file when nothing filters names or needs a stat,
+                // with the name read in place: no DirectoryName, no slice retained per file.
+                stack[top].names.withName(at: index) { name in
+                    if !TemporaryName.matches(name) { sink!.append(directory: stack[top].path, name: name) }
+                }
+            } else {
+                let name = stack[top].names.name(at: index)
+                if let event = visitChild(name, of: top, sink: &sink) { return .event(event) }
+            }
+            if let paths = sink?.paths.count, paths >= sink!.limit { return .full }
         }
     }
 
@@ -141,7 +211,9 @@ package struct DirectoryWalker: IteratorProtocol {
         return FileLocation(directory: handle, name: name)
     }
 
-    private mutating func visitChild(_ name: DirectoryName, of top: Int) -> WalkEvent? {
+    private mutating func visitChild(_ name: DirectoryName, of top: Int, sink: inout PathSink?) -> WalkEvent? {
+        // The name's bytes taken once: each `name.bytes` is a slice that retains the listing's buffer.
+        let bytes = name.bytes
         var shardHash = stack[top].shardHash
         // Every shard walks every directory above the shard depth (all of them without one); a
         // file (or anything else that is reported) is left to the one shard its path below the root
@@ -152,7 +224,7 @@ package struct DirectoryWalker: IteratorProtocol {
         if ownedByShard {
             isOthers = false
         } else if let shard = options.shard {
-            shardHash.combine(name.bytes)
+            shardHash.combine(bytes)
             isOthers = shardHash.shard(count: shard.count) != shard.index
         } else {
             isOthers = false
@@ -166,39 +238,43 @@ package struct DirectoryWalker: IteratorProtocol {
         func pathBytes() -> [UInt8] {
             var path = stack[top].path
             if path.last != UInt8(ascii: "/") { path.append(UInt8(ascii: "/")) }
-            path += name.bytes
+            path += bytes
             return path
         }
-        func filePath() -> FilePath { FilePath(joining: stack[top].path, name.bytes) }
+        func filePath() -> FilePath { FilePath(joining: stack[top].path, bytes) }
         // The path below the root matters only to globs; without any, it is not built.
         let relative: [UInt8]
         if options.include.isEmpty && options.exclude.isEmpty {
             relative = []
         } else {
-            relative = stack[top].relative.isEmpty ? Array(name.bytes) : stack[top].relative + [UInt8(ascii: "/")] + name.bytes
+            relative = stack[top].relative.isEmpty ? Array(bytes) : stack[top].relative + [UInt8(ascii: "/")] + bytes
         }
 
         var type = name.type
         let isLink = type == DirectoryName.symbolicLink
         if isLink && !options.followSymlinks { return nil }
         // sweep's own files in the making (or set aside) are never listed, and never deleted for their name.
-        if type != DirectoryName.directory && TemporaryName.matches(name.bytes) { return nil }
-        let directory = stack[top].directory
-        let location = FileLocation(directory: directory, name: name.fileName)
+        if type != DirectoryName.directory && TemporaryName.matches(bytes) { return nil }
+        var location: FileLocation { FileLocation(directory: stack[top].directory, name: name.fileName) }
         if type == DirectoryName.regularFile && !options.needsStatus {
             // d_type said regular file, and no filter needs size or times: the reader's fstat after
             // open supplies them, and identity comes from d_ino and the directory's device.
-            guard isListed(relative: relative, name: name.bytes),
+            guard isListed(relative: relative, name: bytes),
                   !options.skipping.contains(FileIdentity(device: stack[top].identity.device, inode: name.inode)) else {
+                return nil
+            }
+            if sink != nil {
+                sink!.append(directory: stack[top].path, name: bytes)
                 return nil
             }
             return .file(FileEntry(path: filePath(), status: nil, location: location, followsLink: false))
         }
+        let directory = stack[top].directory
         if type == DirectoryName.unknown || isLink || type == DirectoryName.regularFile {
             // The stat gives what every entry carries (size, times, identity), and resolves DT_UNKNOWN.
             let status: FileStatus
             do {
-                status = try directory.status(of: location.name, followingLinks: isLink && options.followSymlinks)
+                status = try directory.status(of: name.fileName, followingLinks: isLink && options.followSymlinks)
             } catch {
                 // A dangling link (with -L) is no file to process; an entry that vanished is worth a word.
                 if isLink || isOthers { return nil }
@@ -212,13 +288,13 @@ package struct DirectoryWalker: IteratorProtocol {
                 guard status.isRegularFile else {
                     return .skipped(filePath(), .notARegularFile(kind: status.kindDescription))
                 }
-                if options.skipping.contains(status.identity) || !isListed(relative: relative, name: name.bytes) { return nil }
+                if options.skipping.contains(status.identity) || !isListed(relative: relative, name: bytes) { return nil }
                 if let cutoff = options.modifiedBefore, !(status.modificationTime < cutoff) { return nil }
                 return .file(FileEntry(path: filePath(), status: status, location: location, followsLink: isLink))
             }
         }
         if type == DirectoryName.directory {
-            if isExcluded(relative: relative, name: name.bytes) { return nil }
+            if isExcluded(relative: relative, name: bytes) { return nil }
             let atShardDepth = options.shard != nil && options.shardDepth == childDepth
             // Another shard's whole directory: not even opened.
             if atShardDepth && isOthers { return nil }
@@ -227,7 +303,7 @@ package struct DirectoryWalker: IteratorProtocol {
             shardHash.combine(UInt8(ascii: "/"))
             return enterDirectory(
                 path: pathBytes(), relative: relative, shardHash: shardHash, depth: childDepth, ownedByShard: ownedByShard || atShardDepth,
-                reportsFailure: !isOthers
+                reportsFailure: !isOthers, listedAhead: takeListedAhead(of: top)
             ) { () throws(Errno) in
                 try parent.openDirectory(name.fileName, followingLinks: follow)
             }
@@ -245,31 +321,50 @@ package struct DirectoryWalker: IteratorProtocol {
         options.exclude.contains { (!relative.isEmpty && $0.matches(relative)) || $0.matches(name) }
     }
 
+    /// The listing of the child the walk is at (the top frame's last name), if it was listed ahead.
+    private mutating func takeListedAhead(of top: Int) -> DirectoryLookahead.Listed? {
+        guard let lookahead, let level = stack[top].lookahead else { return nil }
+        let index = stack[top].index - 1
+        // Slots of subdirectories the walk passed by (a filter, a vanished name) are skipped.
+        while stack[top].nextSlot < level.slots.count && level.slots[stack[top].nextSlot].index < index { stack[top].nextSlot += 1 }
+        guard stack[top].nextSlot < level.slots.count, level.slots[stack[top].nextSlot].index == index else { return nil }
+        stack[top].nextSlot += 1
+        return lookahead.take(level.slots[stack[top].nextSlot - 1], of: level)
+    }
+
     private mutating func enterDirectory(
         path: [UInt8], relative: [UInt8], shardHash: PathHash, depth: Int, ownedByShard: Bool, reportsFailure: Bool,
-        open: () throws(Errno) -> DirectoryHandle
+        listedAhead: DirectoryLookahead.Listed? = nil, open: () throws(Errno) -> DirectoryHandle
     ) -> WalkEvent? {
-        let directory: DirectoryHandle
-        let identity: FileIdentity
-        let names: DirectoryListing
+        let listed: DirectoryLookahead.Listed
         do {
-            directory = try open()
-            identity = try directory.status().identity
-            if stack.contains(where: { $0.identity == identity }) {
-                // Every shard walks every directory; one of them (the owner of its path) reports it.
-                guard reportsFailure else { return nil }
-                return .failure(FileError(path: FilePath(bytes: path), reason: .fileSystemLoop))
+            if let listedAhead {
+                listed = listedAhead
+            } else {
+                listed = try DirectoryLookahead.Listed.make(open)
             }
-            names = try DirectoryListing.read(directory)
         } catch {
             // With -L a link to a directory that vanished or is a loop is reported; ELOOP without -L
             // means a directory was swapped for a link after it was listed: reported, not followed.
             guard reportsFailure else { return nil }
             return .failure(FileError(path: FilePath(bytes: path), reason: .system(error)))
         }
-        stack.append(Frame(
-            directory: directory, path: path, relative: relative, names: names, identity: identity, shardHash: shardHash,
-            depth: depth, ownedByShard: ownedByShard))
+        if stack.contains(where: { $0.identity == listed.identity }) {
+            // Every shard walks every directory; one of them (the owner of its path) reports it.
+            guard reportsFailure else { return nil }
+            return .failure(FileError(path: FilePath(bytes: path), reason: .fileSystemLoop))
+        }
+        var frame = Frame(
+            directory: listed.directory, path: path, relative: relative, names: listed.names, identity: listed.identity,
+            shardHash: shardHash, depth: depth, ownedByShard: ownedByShard)
+        if let lookahead {
+            let slots = listed.names.subdirectoryIndices.map { index in
+                DirectoryLookahead.slot(
+                    index: index, parent: listed.directory, name: listed.names.name(at: index).fileName, followsLinks: options.followSymlinks)
+            }
+            if !slots.isEmpty { frame.lookahead = lookahead.enter(slots) }
+        }
+        stack.append(frame)
         return nil
     }
 }
