@@ -24,9 +24,10 @@ final class DirectoryLookahead {
         let identity: FileIdentity
         let names: DirectoryListing
 
-        /// Opens (with `open`) and lists a directory: the walk's one way of entering one.
-        static func make(_ open: () throws(Errno) -> DirectoryHandle) throws(Errno) -> Listed {
-            let directory = try open()
+        /// Opens (with `opening`, an `openat` through the parent's held descriptor) and lists a
+        /// directory: the walk's one way of entering one.
+        static func make(_ opening: () throws(Errno) -> DirectoryHandle) throws(Errno) -> Listed {
+            let directory = try opening()
             let identity = try directory.status().identity
             return Listed(directory: directory, identity: identity, names: try DirectoryListing.read(directory))
         }
