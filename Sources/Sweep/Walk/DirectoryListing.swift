@@ -7,7 +7,8 @@ import Musl
 #endif
 
 /// A directory's names in one contiguous buffer, each followed by a NUL, and sorted as plain
-/// offsets: sorting moves no reference-counted values, and comparing is a `memcmp`.
+/// offsets: sorting moves no reference-counted values, and comparing is an 8-byte key, then a
+/// `memcmp` on ties.
 package struct DirectoryListing: Sendable {
     private struct Entry: Sendable {
         /// The name's first eight bytes, big-endian, zero-padded: most comparisons end here, without

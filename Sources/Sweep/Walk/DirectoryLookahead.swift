@@ -45,10 +45,13 @@ final class DirectoryLookahead {
 
         fileprivate enum State {
             case pending, running, taken
-            case done(Result<Listed, Errno>)
+            /// Listed, or `nil` if that failed: the walk then lists it in line, where a failure
+            /// that was only the moment's (out of descriptors) may not recur, and is reported if it does.
+            case done(Listed?)
         }
 
-        fileprivate init(index: Int, parent: DirectoryHandle, name: FileName, followsLinks: Bool) {
+        /// A slot for the subdirectory `name` at `index` of `parent`'s listing.
+        init(index: Int, parent: DirectoryHandle, name: FileName, followsLinks: Bool) {
             self.index = index
             self.parent = parent
             self.name = name
@@ -110,50 +113,51 @@ final class DirectoryLookahead {
         }
     }
 
-    /// The listing of `slot` (of `level`); `nil` if the thread has not started it or the listing no
-    /// longer holds, in which case the walk lists it in line. While the thread is at it, the walk lists the level's next pending
-    /// slots itself rather than wait, so both cores list when listing is what limits the walk.
+    /// The listing of `slot` (of `level`); `nil` if the thread has not made it or it no longer holds,
+    /// in which case the walk lists it in line. While the thread is at it, the walk lists the
+    /// level's next pending slots itself rather than wait, so both cores list when listing is what
+    /// limits the walk.
     func take(_ slot: Slot, of level: Level) -> Listed? {
+        /// What the walk does next: help with another slot, or go on with what `slot` gave.
+        enum Step {
+            case help(Slot)
+            case taken(Listed?)
+        }
         while true {
-            let (taken, helping) = shared.lock.withLock(when: {
+            let step = shared.lock.withLock(when: {
                 if case .running = slot.state {
                     let canHelp = shared.finished < Self.finishedLimit && shared.pendingSlot(in: level) != nil
                     shared.walkWaits = !canHelp
                     return canHelp
                 }
                 return true
-            }) { () -> (Result<Listed, Errno>??, Slot?) in
+            }) { () -> Step in
                 shared.walkWaits = false
                 if case .running = slot.state {
                     let other = shared.pendingSlot(in: level)!
                     other.state = .running
-                    return (nil, other)
+                    return .help(other)
                 }
                 defer { slot.state = .taken }
-                guard case .done(let result) = slot.state else { return (.some(nil), nil) }
+                guard case .done(let listed) = slot.state else { return .taken(nil) }
                 shared.finished -= 1
                 // The thread, once full, is woken only when half the listings are taken: it then lists
                 // several in a row instead of being woken (a futex call each way) for every one.
                 if shared.threadWaits && shared.finished <= Self.finishedLimit / 2 { shared.lock.broadcast() }
-                return (.some(result), nil)
+                return .taken(listed)
             }
-            if let taken {
+            switch step {
+            case .help(let other):
+                shared.list(other)
+            case .taken(let listed):
                 // The walk enters the directory its name holds now, as it would in line: a listing
-                // made early counts only if that name still leads to the same directory. Anything
-                // else (a failure, which may be only the moment's, such as running out of
-                // descriptors; a directory removed or replaced since) is done again in line.
-                guard case .success(let listed) = taken,
-                      let now = try? slot.parent.status(of: slot.name, followingLinks: slot.followsLinks),
+                // made early counts only if that name still leads to the same directory. One removed
+                // or replaced since is listed again in line.
+                guard let listed, let now = try? slot.parent.status(of: slot.name, followingLinks: slot.followsLinks),
                       now.identity == listed.identity else { return nil }
                 return listed
             }
-            if let helping { shared.list(helping) }
         }
-    }
-
-    /// A slot for the subdirectory `name` at `index` of `parent`'s listing.
-    static func slot(index: Int, parent: DirectoryHandle, name: FileName, followsLinks: Bool) -> Slot {
-        Slot(index: index, parent: parent, name: name, followsLinks: followsLinks)
     }
 
     private func start() {
@@ -202,13 +206,13 @@ final class DirectoryLookahead {
 
         /// Lists `slot`, which the caller marked running, and hands the result over.
         func list(_ slot: Slot) {
-            let result = Result { () throws(Errno) -> Listed in
-                try Listed.make { () throws(Errno) in try slot.parent.openDirectory(slot.name, followingLinks: slot.followsLinks) }
+            let listed = try? Listed.make { () throws(Errno) in
+                try slot.parent.openDirectory(slot.name, followingLinks: slot.followsLinks)
             }
             lock.withLock {
                 // The walk may have left the parent meanwhile; the listing is then dropped.
                 guard case .running = slot.state else { return }
-                slot.state = .done(result)
+                slot.state = .done(listed)
                 finished += 1
                 if walkWaits { lock.broadcast() }
             }

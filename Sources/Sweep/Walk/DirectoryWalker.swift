@@ -326,10 +326,12 @@ package struct DirectoryWalker: IteratorProtocol {
         guard let lookahead, let level = stack[top].lookahead else { return nil }
         let index = stack[top].index - 1
         // Slots of subdirectories the walk passed by (a filter, a vanished name) are skipped.
-        while stack[top].nextSlot < level.slots.count && level.slots[stack[top].nextSlot].index < index { stack[top].nextSlot += 1 }
-        guard stack[top].nextSlot < level.slots.count, level.slots[stack[top].nextSlot].index == index else { return nil }
-        stack[top].nextSlot += 1
-        return lookahead.take(level.slots[stack[top].nextSlot - 1], of: level)
+        var next = stack[top].nextSlot
+        while next < level.slots.count && level.slots[next].index < index { next += 1 }
+        stack[top].nextSlot = next
+        guard next < level.slots.count, level.slots[next].index == index else { return nil }
+        stack[top].nextSlot = next + 1
+        return lookahead.take(level.slots[next], of: level)
     }
 
     private mutating func enterDirectory(
@@ -359,7 +361,7 @@ package struct DirectoryWalker: IteratorProtocol {
             shardHash: shardHash, depth: depth, ownedByShard: ownedByShard)
         if let lookahead {
             let slots = listed.names.subdirectoryIndices.map { index in
-                DirectoryLookahead.slot(
+                DirectoryLookahead.Slot(
                     index: index, parent: listed.directory, name: listed.names.name(at: index).fileName, followsLinks: options.followSymlinks)
             }
             if !slots.isEmpty { frame.lookahead = lookahead.enter(slots) }
