@@ -149,15 +149,73 @@ struct GzipDeflaterTests {
     }
 }
 
+// MARK: - JoinableBlockDeflater
+
+@Suite(.offCooperativePool, .timeLimit(.minutes(5 * testTimeScale)))
+struct JoinableBlockDeflaterTests {
+    /// Blocks of every kind libdeflate writes (log text, random bytes in stored blocks, runs of one
+    /// byte), of sizes that leave every bit position free at the end: each, alone, inflates to its
+    /// input without ending the stream, and all of them joined with a final empty block inflate to
+    /// the whole input — python's zlib as the oracle.
+    @Test func joinedBlocksFormOneDeflateStream() throws {
+        var inputs: [[UInt8]] = []
+        for index in 0..<96 {
+            let size = 1 + (index * 7_919) % 24_000
+            switch index % 4 {
+            case 0, 1: inputs.append(GzipFixtures.logText(size, seed: UInt64(index)))
+            case 2: inputs.append(randomBytes(size, seed: UInt64(index)))
+            default: inputs.append([UInt8](repeating: UInt8(index), count: size))
+            }
+        }
+        var blocks: [[UInt8]] = []
+        for (index, input) in inputs.enumerated() {
+            let deflater = JoinableBlockDeflater(level: Int32([1, 6, 9][index % 3]))
+            var out: [UInt8] = [0xAB]  // appended after what was there, which stays
+            #expect(input.withUnsafeBytes { deflater.compress($0, appendingTo: &out) })
+            #expect(out.first == 0xAB)
+            blocks.append(Array(out.dropFirst()))
+        }
+        // Both ends are seen: blocks that ended on a byte boundary, and blocks given an empty stored one.
+        let padded = blocks.filter { $0.suffix(4) == [0x00, 0x00, 0xFF, 0xFF] }.count
+        #expect(padded > 0 && padded < blocks.count, "\(padded) of \(blocks.count) padded")
+
+        let script = """
+            import sys, struct, zlib
+            raw = sys.stdin.buffer.read()
+            offset, out = 0, []
+            while offset < len(raw):
+                (n,) = struct.unpack_from('<I', raw, offset); offset += 4
+                d = zlib.decompressobj(-15)
+                data = d.decompress(raw[offset:offset + n]); offset += n
+                out.append('%d %d' % (len(data), 1 if d.eof else 0))
+            print(' '.join(out))
+            """
+        var framed: [UInt8] = []
+        for block in blocks { framed += withUnsafeBytes(of: UInt32(block.count).littleEndian, Array.init) + block }
+        let verdicts = String(decoding: try Oracle.runPython(script, input: framed).stdout, as: UTF8.self)
+            .split(whereSeparator: \.isWhitespace).map(String.init)
+        #expect(verdicts.count == 2 * blocks.count)
+        for (index, input) in inputs.enumerated() where 2 * index + 1 < verdicts.count {
+            #expect(verdicts[2 * index] == String(input.count), "block \(index) alone")
+            #expect(verdicts[2 * index + 1] == "0", "block \(index) ends the stream")
+        }
+        let joined = blocks.joined() + GzipFormat.finalEmptyBlock
+        #expect(try GzipFixtures.pythonRawInflate(Array(joined)) == Array(inputs.joined()))
+    }
+}
+
 // MARK: - ParallelDeflate
 
 @Suite(.offCooperativePool, .timeLimit(.minutes(5 * testTimeScale)))
 struct GzipParallelDeflateTests {
-    static let block = ParallelDeflate.blockSize
+    static let zlibBlock = ParallelDeflate.blockSize(.zlib)
+    static let libdeflateBlock = ParallelDeflate.blockSize(.fastest)
 
     /// One member from `data`: header, the blocks fed in `chunk`-byte pieces, final block, trailer.
-    static func member(_ data: [UInt8], level: Int = 6, chunk: Int, threads: Int = 2) throws -> (member: [UInt8], crc: UInt32, length: UInt64) {
-        var parallel = ParallelDeflate(level: level, threads: CompressionThreads(count: threads), maxPending: 4)
+    static func member(
+        _ data: [UInt8], level: Int = 6, engine: CompressionEngine, chunk: Int, threads: Int = 2
+    ) throws -> (member: [UInt8], crc: UInt32, length: UInt64) {
+        var parallel = ParallelDeflate(level: level, engine: engine, threads: CompressionThreads(count: threads), maxPending: 4)
         var out = GzipFormat.header(name: utf8("blocks"), modificationTime: 1_700_000_000, level: level)
         data.withUnsafeBytes { raw in
             var offset = 0
@@ -175,23 +233,25 @@ struct GzipParallelDeflateTests {
     static let cases: [(String, Int, Int)] = [
         ("empty", 0, 4096),
         ("one byte", 1, 4096),
-        ("block - 1", block - 1, 65_536),
-        ("one block", block, 65_536),
-        ("block + 1", block + 1, 1_000),
-        ("1 MiB - 1", (1 << 20) - 1, 100_003),
-        ("1 MiB", 1 << 20, 262_144),
-        ("1 MiB + 1", (1 << 20) + 1, 131_072),
-        ("10 blocks", 10 * block, 300_001),
+        ("zlib block - 1", zlibBlock - 1, 65_536),
+        ("one zlib block", zlibBlock, 65_536),
+        ("zlib block + 1", zlibBlock + 1, 1_000),
+        ("libdeflate block - 1", libdeflateBlock - 1, 100_003),
+        ("one libdeflate block", libdeflateBlock, 262_144),
+        ("libdeflate block + 1", libdeflateBlock + 1, 131_072),
+        ("10 zlib blocks", 10 * zlibBlock, 300_001),
         ("2.5 MB", 2_500_000, 65_536),
+        ("random, 3 libdeflate blocks + 1", 3 * libdeflateBlock + 1, 262_144),
     ]
 
-    /// Any size, any feeding: exactly one member, which gzip, zcat, pigz and python read back
-    /// byte-exactly; the CRC and length are python's.
-    @Test(arguments: cases)
-    func oneMemberThePeersRead(label: String, size: Int, chunk: Int) throws {
-        let data = size > 1_000_000 ? GzipFixtures.logText(size, seed: UInt64(size)) : randomBytes(size, seed: UInt64(size))
-        let (member, crc, length) = try Self.member(data, chunk: chunk)
-        #expect(length == UInt64(size))
+    /// Any size, any feeding, either engine: exactly one member, which gzip, zcat, pigz and python
+    /// read back byte-exactly; the CRC and length are python's.
+    @Test(arguments: cases, CompressionEngine.allCases)
+    func oneMemberThePeersRead(size: (label: String, bytes: Int, chunk: Int), engine: CompressionEngine) throws {
+        let data = size.bytes > 1_000_000 && !size.label.hasPrefix("random")
+            ? GzipFixtures.logText(size.bytes, seed: UInt64(size.bytes)) : randomBytes(size.bytes, seed: UInt64(size.bytes))
+        let (member, crc, length) = try Self.member(data, engine: engine, chunk: size.chunk)
+        #expect(length == UInt64(size.bytes))
         #expect(crc == (try GzipFixtures.pythonCRC32(data)))
         let first = try GzipFixtures.firstMember(member)
         #expect(first.ended, "the member does not end")
@@ -202,23 +262,32 @@ struct GzipParallelDeflateTests {
         }
     }
 
-    /// Blocks primed with the previous 32 KiB cost well under 1% against one serial stream
-    /// (python's zlib at the same level), at -1, -6 and -9.
-    @Test(arguments: [1, 6, 9])
-    func sizeIsCloseToASerialStream(level: Int) throws {
+    /// zlib's blocks primed with the previous 32 KiB cost well under 1% against one serial stream
+    /// (python's zlib at the same level), at -1, -6 and -9; libdeflate's 2 MiB blocks, without a
+    /// dictionary, are no larger than that serial stream at -6 and -9 (gzip's size rule).
+    @Test(arguments: [1, 6, 9], CompressionEngine.allCases)
+    func sizeAgainstASerialStream(level: Int, engine: CompressionEngine) throws {
         let data = GzipFixtures.logText(3_000_000, seed: 11)
-        let (member, _, _) = try Self.member(data, level: level, chunk: 1 << 16)
+        let (member, _, _) = try Self.member(data, level: level, engine: engine, chunk: 1 << 16)
         let header = try #require(GzipFixtures.Header(member))
         let deflateSize = member.count - header.length - 8
         let serial = try GzipFixtures.pythonRawDeflate(data, level: level).count
-        #expect(Double(abs(deflateSize - serial)) <= Double(serial) * 0.01, "parallel \(deflateSize), serial \(serial)")
+        switch engine {
+        case .zlib:
+            #expect(Double(abs(deflateSize - serial)) <= Double(serial) * 0.01, "parallel \(deflateSize), serial \(serial)")
+        case .fastest where level > 1:
+            #expect(deflateSize <= serial, "parallel \(deflateSize), serial \(serial)")
+        case .fastest:
+            #expect(Double(deflateSize) <= Double(serial) * 1.1, "parallel \(deflateSize), serial \(serial)")
+        }
     }
 
     /// One thread or several, the bytes are the same: blocks are written in order.
-    @Test func outputDoesNotDependOnThreadCount() throws {
-        let data = GzipFixtures.logText(1_500_000, seed: 5)
-        let one = try Self.member(data, chunk: 50_000, threads: 1).member
-        let four = try Self.member(data, chunk: 50_000, threads: 4).member
+    @Test(arguments: CompressionEngine.allCases)
+    func outputDoesNotDependOnThreadCount(engine: CompressionEngine) throws {
+        let data = GzipFixtures.logText(3_500_000, seed: 5)
+        let one = try Self.member(data, engine: engine, chunk: 50_000, threads: 1).member
+        let four = try Self.member(data, engine: engine, chunk: 50_000, threads: 4).member
         #expect(one == four)
     }
 }

@@ -7,8 +7,14 @@ package final class CompressionThreads: Sendable {
     private let idleDeflaters = LockedValue<[Deflater]>([])
     /// libdeflate's compressors kept for reuse, for the same reason.
     private let idleWholeDeflaters = LockedValue<[WholeDeflater]>([])
+    /// libdeflate's compressors for blocks, with their inflate scanners, kept for reuse.
+    private let idleJoinableDeflaters = LockedValue<[JoinableBlockDeflater]>([])
+
+    /// How many threads compress.
+    package let count: Int
 
     package init(count: Int) {
+        self.count = count
         pool = BlockingThreadPool(threadCount: count, bufferSize: 0)
     }
 
@@ -36,6 +42,18 @@ package final class CompressionThreads: Sendable {
         }
         let deflater = reused ?? WholeDeflater(level: level)
         defer { idleWholeDeflaters.withLock { if $0.count < 16 { $0.append(deflater) } } }
+        return body(deflater)
+    }
+
+    /// Runs `body` with a compressor of joinable libdeflate blocks at `level`, from the pool when
+    /// one is idle.
+    package func withJoinableBlockDeflater<Value>(level: Int32, _ body: (JoinableBlockDeflater) -> Value) -> Value {
+        let reused = idleJoinableDeflaters.withLock { idle -> JoinableBlockDeflater? in
+            guard let index = idle.lastIndex(where: { $0.level == level }) else { return nil }
+            return idle.remove(at: index)
+        }
+        let deflater = reused ?? JoinableBlockDeflater(level: level)
+        defer { idleJoinableDeflaters.withLock { if $0.count < 16 { $0.append(deflater) } } }
         return body(deflater)
     }
 

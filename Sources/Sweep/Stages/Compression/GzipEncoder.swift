@@ -6,9 +6,8 @@ import CZlib
 /// With ``CompressionEngine/fastest``, input of up to ``wholeLimit`` bytes is held and compressed
 /// whole by libdeflate; with ``CompressionEngine/zlib``, input known to be small is compressed
 /// serially as it comes. Larger input is compressed in parallel blocks on the shared threads
-/// (pigz's way, see ``ParallelDeflate``) through zlib, whichever the engine: only a streaming
-/// library ends blocks on byte boundaries, as joining them into one member requires. Input of
-/// unknown length (a pipe) is held until it passes the limit, then compressed in blocks.
+/// (pigz's way, see ``ParallelDeflate``), through the engine's library. Input of unknown length
+/// (a pipe) is held until it passes the limit, then compressed in blocks.
 package struct GzipEncoder {
     /// With zlib, files of this size or more are compressed in parallel blocks.
     package static let parallelThreshold = 1 << 20
@@ -48,7 +47,7 @@ package struct GzipEncoder {
         case nil:
             mode = .held([], limit: holdLimit)
         case let size? where size >= Int64(holdLimit):
-            mode = .parallel(Self.parallel(level, threads))
+            mode = .parallel(Self.parallel(level, engine, threads))
         case let size? where engine == .fastest:
             // Reserved once; a file that grows while read passes the limit and goes to blocks.
             mode = .held(Array(unsafeUninitializedCapacity: Int(size) + 1) { _, count in count = 0 }, limit: holdLimit)
@@ -59,8 +58,14 @@ package struct GzipEncoder {
         pending.reserveCapacity(Self.flushSize + 64 * 1024)
     }
 
-    private static func parallel(_ level: Int, _ threads: CompressionThreads) -> ParallelDeflate {
-        ParallelDeflate(level: level, threads: threads, maxPending: 8)
+    /// A file's blocks: at most 8 of zlib's 128 KiB in flight (1 MiB), and of libdeflate's 2 MiB
+    /// two per thread, at least 4 — 8 MiB a file at `-j 2`.
+    private static func parallel(_ level: Int, _ engine: CompressionEngine, _ threads: CompressionThreads) -> ParallelDeflate {
+        let maxPending = switch engine {
+        case .fastest: max(4, 2 * threads.count)
+        case .zlib: 8
+        }
+        return ParallelDeflate(level: level, engine: engine, threads: threads, maxPending: maxPending)
     }
 
     /// Takes `chunk`; calls `write` with compressed output whenever enough has gathered.
@@ -83,7 +88,7 @@ package struct GzipEncoder {
                 return
             }
             // Too long to hold: from here on, blocks.
-            var blocks = Self.parallel(level, threads)
+            var blocks = Self.parallel(level, engine, threads)
             defer { mode = .parallel(blocks) }
             try held.withUnsafeBytes { bytes in try blocks.add(bytes) { try emit($0, write: write) } }
             return

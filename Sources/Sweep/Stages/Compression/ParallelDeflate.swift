@@ -7,16 +7,21 @@ package struct CompressedBlock: Sendable {
     var length: Int
 }
 
-/// Compresses one file's stream in fixed-size blocks on the shared threads, pigz's way: each block is
-/// primed with the 32 KiB before it as a dictionary and ends in a sync flush, so the blocks
-/// concatenate into one deflate stream (one gzip member) whose size is within a fraction of a percent
-/// of a serial stream's. The CRCs are joined with `crc32_combine`. Blocks are written in order as
-/// they complete; at most `maxPending` are in flight, which bounds memory.
+/// Compresses one file's stream in fixed-size blocks on the shared threads, pigz's way: each block
+/// ends on a byte boundary without ending the stream, so the blocks concatenate into one deflate
+/// stream (one gzip member). The CRCs are joined with `crc32_combine`. Blocks are written in order
+/// as they complete; at most `maxPending` are in flight, which bounds memory.
+///
+/// Through zlib, each 128 KiB block is primed with the 32 KiB before it as a dictionary and ends in
+/// a sync flush, within a fraction of a percent of a serial stream's size. Through libdeflate
+/// (``CompressionEngine/fastest``), each 2 MiB block is compressed whole and made joinable
+/// (``JoinableBlockDeflater``).
 package struct ParallelDeflate {
-    package static let blockSize = 128 * 1024
     private static let dictionarySize = 32 * 1024
 
     private let level: Int32
+    private let engine: CompressionEngine
+    private let blockSize: Int
     private let threads: CompressionThreads
     private let maxPending: Int
     /// Blocks in flight, oldest first; at most `maxPending + 1`, so removing from the front is cheap.
@@ -26,21 +31,31 @@ package struct ParallelDeflate {
     private(set) var crc: UInt32 = 0
     private(set) var length: UInt64 = 0
 
-    package init(level: Int, threads: CompressionThreads, maxPending: Int) {
+    package init(level: Int, engine: CompressionEngine, threads: CompressionThreads, maxPending: Int) {
         self.level = Int32(level)
+        self.engine = engine
+        self.blockSize = Self.blockSize(engine)
         self.threads = threads
         self.maxPending = max(2, maxPending)
-        current.reserveCapacity(Self.blockSize)
+        current.reserveCapacity(blockSize)
+    }
+
+    /// The input in each block: libdeflate's blocks start with no dictionary, so they are larger.
+    package static func blockSize(_ engine: CompressionEngine) -> Int {
+        switch engine {
+        case .fastest: 2 << 20
+        case .zlib: 128 * 1024
+        }
     }
 
     /// Takes input; calls `write` with compressed bytes, in order, as blocks complete.
     package mutating func add(_ bytes: UnsafeRawBufferPointer, write: ([UInt8]) throws -> Void) rethrows {
         var offset = 0
         while offset < bytes.count {
-            let take = min(Self.blockSize - current.count, bytes.count - offset)
+            let take = min(blockSize - current.count, bytes.count - offset)
             current.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + take)]))
             offset += take
-            if current.count == Self.blockSize { try submitCurrent(write: write) }
+            if current.count == blockSize { try submitCurrent(write: write) }
         }
     }
 
@@ -55,16 +70,22 @@ package struct ParallelDeflate {
         let block = current
         let primer = dictionary
         let level = self.level
+        let engine = self.engine
         let threads = self.threads
-        dictionary = Array(block.suffix(Self.dictionarySize))
+        if engine == .zlib { dictionary = Array(block.suffix(Self.dictionarySize)) }
         current = []
-        current.reserveCapacity(Self.blockSize)
+        current.reserveCapacity(blockSize)
         pending.append(threads.submit {
             var deflated: [UInt8] = []
             deflated.reserveCapacity(block.count / 2)
-            threads.withDeflater(level: level) { deflater in
-                primer.withUnsafeBytes { deflater.setDictionary($0) }
-                block.withUnsafeBytes { deflater.compress($0, flush: Z_SYNC_FLUSH, into: &deflated) }
+            let joined = engine == .fastest && threads.withJoinableBlockDeflater(level: level) { deflater in
+                block.withUnsafeBytes { deflater.compress($0, appendingTo: &deflated) }
+            }
+            if !joined {
+                threads.withDeflater(level: level) { deflater in
+                    primer.withUnsafeBytes { deflater.setDictionary($0) }
+                    block.withUnsafeBytes { deflater.compress($0, flush: Z_SYNC_FLUSH, into: &deflated) }
+                }
             }
             let crc = block.withUnsafeBytes { crc32(0, $0) }
             return CompressedBlock(deflated: deflated, crc: crc, length: block.count)
