@@ -1,10 +1,11 @@
 import CZlib
 
-/// One compressed block: its deflate bytes (ending in a sync flush), and the CRC and length of its input.
+/// One compressed block: its deflate bytes (ending on a byte boundary), the CRC of its input, and
+/// the input itself, whose buffer the next block reuses.
 package struct CompressedBlock: Sendable {
     var deflated: [UInt8]
     var crc: UInt32
-    var length: Int
+    var input: [UInt8]
 }
 
 /// Compresses one file's stream in fixed-size blocks on the shared threads, pigz's way: each block
@@ -27,6 +28,9 @@ package struct ParallelDeflate {
     /// Blocks in flight, oldest first; at most `maxPending + 1`, so removing from the front is cheap.
     private var pending: [BlockingFuture<CompressedBlock>] = []
     private var current: [UInt8] = []
+    /// A finished block's input buffer, for the next block: a fresh 2 MiB buffer per block cost a
+    /// page fault per 4 KiB of it.
+    private var spare: [UInt8]?
     private var dictionary: [UInt8] = []
     private(set) var crc: UInt32 = 0
     private(set) var length: UInt64 = 0
@@ -73,30 +77,33 @@ package struct ParallelDeflate {
         let engine = self.engine
         let threads = self.threads
         if engine == .zlib { dictionary = Array(block.suffix(Self.dictionarySize)) }
-        current = []
+        current = spare ?? []
+        spare = nil
+        current.removeAll(keepingCapacity: true)
         current.reserveCapacity(blockSize)
         pending.append(threads.submit {
             var deflated: [UInt8] = []
-            deflated.reserveCapacity(block.count / 2)
             let joined = engine == .fastest && threads.withJoinableBlockDeflater(level: level) { deflater in
                 block.withUnsafeBytes { deflater.compress($0, appendingTo: &deflated) }
             }
             if !joined {
+                deflated.reserveCapacity(block.count / 2)
                 threads.withDeflater(level: level) { deflater in
                     primer.withUnsafeBytes { deflater.setDictionary($0) }
                     block.withUnsafeBytes { deflater.compress($0, flush: Z_SYNC_FLUSH, into: &deflated) }
                 }
             }
             let crc = block.withUnsafeBytes { crc32(0, $0) }
-            return CompressedBlock(deflated: deflated, crc: crc, length: block.count)
+            return CompressedBlock(deflated: deflated, crc: crc, input: block)
         })
         while pending.count > maxPending { try writeOldest(write: write) }
     }
 
     private mutating func writeOldest(write: ([UInt8]) throws -> Void) rethrows {
         let block = pending.removeFirst().wait()
-        crc = crc32Combine(crc, block.crc, secondLength: block.length)
-        length += UInt64(block.length)
+        crc = crc32Combine(crc, block.crc, secondLength: block.input.count)
+        length += UInt64(block.input.count)
+        if spare == nil { spare = block.input }
         try write(block.deflated)
     }
 }
