@@ -24,37 +24,35 @@ package final class CompressionThreads: Sendable {
 
     /// Runs `body` with a reset deflater at `level`, from the pool when one is idle.
     package func withDeflater<Value>(level: Int32, _ body: (Deflater) -> Value) -> Value {
-        let reused = idleDeflaters.withLock { idle -> Deflater? in
-            guard let index = idle.lastIndex(where: { $0.level == level }) else { return nil }
-            return idle.remove(at: index)
+        Self.borrow(from: idleDeflaters, level: level, keep: 64) { deflater, reused in
+            if reused { deflater.reset() }
+            return body(deflater)
         }
-        let deflater = reused ?? Deflater(level: level)
-        if reused != nil { deflater.reset() }
-        defer { idleDeflaters.withLock { if $0.count < 64 { $0.append(deflater) } } }
-        return body(deflater)
     }
 
     /// Runs `body` with a libdeflate compressor at `level`, from the pool when one is idle.
     package func withWholeDeflater<Value>(level: Int32, _ body: (WholeDeflater) -> Value) -> Value {
-        let reused = idleWholeDeflaters.withLock { idle -> WholeDeflater? in
-            guard let index = idle.lastIndex(where: { $0.level == level }) else { return nil }
-            return idle.remove(at: index)
-        }
-        let deflater = reused ?? WholeDeflater(level: level)
-        defer { idleWholeDeflaters.withLock { if $0.count < 16 { $0.append(deflater) } } }
-        return body(deflater)
+        Self.borrow(from: idleWholeDeflaters, level: level, keep: 16) { deflater, _ in body(deflater) }
     }
 
     /// Runs `body` with a compressor of joinable libdeflate blocks at `level`, from the pool when
     /// one is idle.
     package func withJoinableBlockDeflater<Value>(level: Int32, _ body: (JoinableBlockDeflater) -> Value) -> Value {
-        let reused = idleJoinableDeflaters.withLock { idle -> JoinableBlockDeflater? in
+        Self.borrow(from: idleJoinableDeflaters, level: level, keep: 16) { deflater, _ in body(deflater) }
+    }
+
+    /// Runs `body` with an idle compressor at `level` taken from `idle` (or a new one, and then
+    /// `reused` is false), and gives it back while `idle` holds fewer than `keep`.
+    private static func borrow<Compressor: ReusableCompressor, Value>(
+        from idle: LockedValue<[Compressor]>, level: Int32, keep: Int, _ body: (Compressor, _ reused: Bool) -> Value
+    ) -> Value {
+        let reused = idle.withLock { idle -> Compressor? in
             guard let index = idle.lastIndex(where: { $0.level == level }) else { return nil }
             return idle.remove(at: index)
         }
-        let deflater = reused ?? JoinableBlockDeflater(level: level)
-        defer { idleJoinableDeflaters.withLock { if $0.count < 16 { $0.append(deflater) } } }
-        return body(deflater)
+        let compressor = reused ?? Compressor(level: level)
+        defer { idle.withLock { if $0.count < keep { $0.append(compressor) } } }
+        return body(compressor, reused != nil)
     }
 
     /// Runs `work` on a compression thread; the returned value can be waited for from any thread.
@@ -65,3 +63,12 @@ package final class CompressionThreads: Sendable {
     }
 }
 
+/// A compressor at one level that ``CompressionThreads`` keeps for reuse.
+package protocol ReusableCompressor: AnyObject {
+    var level: Int32 { get }
+    init(level: Int32)
+}
+
+extension Deflater: ReusableCompressor {}
+extension WholeDeflater: ReusableCompressor {}
+extension JoinableBlockDeflater: ReusableCompressor {}
