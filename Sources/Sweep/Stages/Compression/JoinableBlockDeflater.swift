@@ -10,7 +10,7 @@ import CZlib
 /// `gzjoin` example), finds where that final block's header is and where its last bit falls; the
 /// header's final-block bit is then cleared, and an empty stored block (three zero bits, padding,
 /// `00 00 FF FF`) brings the stream to a byte boundary, as a sync flush would. The scan costs about
-/// a sixth of the compression, which leaves the block about 1.3 times zlib's speed at a smaller
+/// a fifth of the compression, which leaves the block about 1.3 times zlib's speed at a smaller
 /// size (BENCHMARKS.md).
 ///
 /// Blocks start without a dictionary (libdeflate takes none), so they are larger than pigz's
