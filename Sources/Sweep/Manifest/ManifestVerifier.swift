@@ -77,7 +77,7 @@ public struct ManifestVerifier: Sendable {
         let ignoreMissing = self.ignoreMissing
         let decompressMissing = self.decompressMissing
         let share = self.lines
-        let options = Self.batching(self.options)
+        let options = self.options
         var summary = CheckSummary()
         try await ReadScheduler(options: options).run(
             lines.stream(), isolation: isolation,
@@ -90,10 +90,8 @@ public struct ManifestVerifier: Sendable {
                     return .some(CheckVerdict(lineNumber: item.number, outcome: .improperlyFormatted, lastTag: item.lastTag))
                 }
             },
-            // Sizes are unknown until opened: a batch takes many files, and one found larger than
-            // a batch's budget once opened is put back for a batch of its own, so that it never
-            // holds up the small files batched with it.
-            cost: { _ in max(1, options.batchBytes / Self.filesPerBatch) },
+            // Sizes are unknown until opened.
+            cost: { _ in options.unknownSizeCost },
             read: { items, reader, cancelled in
                 await Self.check(
                     items, reader: reader, options: options, ignoreMissing: ignoreMissing, decompressMissing: decompressMissing,
@@ -107,20 +105,6 @@ public struct ManifestVerifier: Sendable {
             })
         if let error = lines.readError { throw error }
         return summary
-    }
-
-    /// Files per batch when their sizes are unknown: as many as a batch may hold.
-    private static let filesPerBatch = OrderedWorkPool.defaultMaxBatchCount
-
-    /// `options` with a reorder window (unless one was chosen) that holds a few batches per reader,
-    /// or the readers wait for delivery: 60 000 small files took 0.760 s with the default window,
-    /// 0.565 s with this one. A verdict waiting its turn is a few hundred bytes.
-    private static func batching(_ options: PipelineOptions) -> PipelineOptions {
-        var options = options
-        if options.reorderWindow == nil {
-            options.reorderWindow = max(options.effectiveReorderWindow, options.concurrency * 4 * filesPerBatch + 64)
-        }
-        return options
     }
 
     /// How many lines (records, with `nulSeparated`) a manifest file has: what a shard's share is

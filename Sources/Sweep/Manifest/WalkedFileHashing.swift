@@ -6,7 +6,7 @@ enum WalkedFileHashing {
     /// walks do), else a share of a batch.
     static func cost(of event: WalkEvent, options: PipelineOptions) -> Int {
         guard case .file(let entry) = event else { return 0 }
-        return entry.status.map { Int(clamping: $0.size) } ?? max(1, options.batchBytes / 16)
+        return entry.status.map { Int(clamping: $0.size) } ?? options.unknownSizeCost
     }
 
     /// Each file of `events` (walked files only) with the digest of its bytes under `algorithm`, or

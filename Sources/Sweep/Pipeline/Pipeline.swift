@@ -102,6 +102,7 @@ public struct Pipeline<S: Stage>: Sendable {
         let tally = RunSummary.OutputTally(S.Output.self)
         let consumer = makeConsumer()
         let batchBytes = options.batchBytes
+        let unknownSizeCost = options.unknownSizeCost
         let progress = options.progress
         try await ReadScheduler(options: options).run(
             events, isolation: isolation,
@@ -114,9 +115,7 @@ public struct Pipeline<S: Stage>: Sendable {
             },
             cost: { event in
                 guard case .file(let entry) = event else { return 0 }
-                // A file of unknown size (a bare path, or a walk without stat) counts as a sixteenth
-                // of a batch: small files still share hand-offs, and a large one delays few others.
-                return entry.status.map { Int(clamping: $0.size) } ?? max(1, batchBytes / 16)
+                return entry.status.map { Int(clamping: $0.size) } ?? unknownSizeCost
             },
             read: { events, reader, cancelled in
                 await Self.process(events, reader: reader, consumer: consumer, batchBytes: batchBytes, cancelled: cancelled)

@@ -11,6 +11,14 @@ package enum SystemInfo {
     /// The number of processors online.
     package static var processorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
+    /// How many descriptors the process may have open (the soft `RLIMIT_NOFILE`), or nil when
+    /// unlimited or unknown.
+    package static var openFileLimit: Int? {
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max else { return nil }
+        return Int(clamping: limit.rlim_cur)
+    }
+
     /// The process's umask, read from /proc rather than by `umask(0)` and back, which would race
     /// with other threads creating files; 022 where /proc is not there.
     package static let umask: mode_t = {
