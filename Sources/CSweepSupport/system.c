@@ -21,6 +21,10 @@ int sweep_start_write_back(int descriptor) {
     return sync_file_range(descriptor, 0, 0, SYNC_FILE_RANGE_WRITE);
 }
 
+int sweep_sync_file_system(int descriptor) {
+    return syncfs(descriptor);
+}
+
 long sweep_file_system_type(int descriptor) {
     struct statfs info;
     if (fstatfs(descriptor, &info) != 0) return 0;

@@ -13,6 +13,10 @@ int sweep_renameat2(int directory, const char *from, const char *to, unsigned in
 /// without waiting (declared only under _GNU_SOURCE, which Swift's import does not set).
 int sweep_start_write_back(int descriptor);
 
+/// syncfs(descriptor): writes back and commits everything of the file system that holds the open
+/// file, and reports a write-back error since the file was opened (Linux 5.8 and later).
+int sweep_sync_file_system(int descriptor);
+
 /// The file system type (statfs's f_type) of an open file, or 0 if fstatfs fails.
 long sweep_file_system_type(int descriptor);
 
