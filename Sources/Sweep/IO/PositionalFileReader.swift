@@ -10,19 +10,27 @@ import Darwin
 
 /// Reads with `pread` into one reused buffer per worker, on dedicated threads: no allocation per chunk,
 /// no hop per chunk, and no blocking call on Swift's cooperative pool.
+///
+/// A batch whose consumer settles (makes its outputs durable and removes their originals, see
+/// ``ChunkConsumer/settle``) is settled on other threads, as many as read, so that the reading
+/// threads go on compressing the next batches while the disk makes this one durable: `gzip` of
+/// 60 000 small files on ext4 with a journal took 11.6 s settling on the reading threads, 9.7 s
+/// with one settling thread and 6.9 s with two.
 package struct PositionalFileReader: FileReader {
     private let pool: BlockingThreadPool
+    private let settlers: OnDemandThreads
 
     /// `threadCount` threads, each reading `chunkSize` bytes at a time.
     package init(threadCount: Int, chunkSize: Int) {
         pool = BlockingThreadPool(threadCount: threadCount, bufferSize: chunkSize)
+        settlers = OnDemandThreads(count: threadCount)
     }
 
     package func read<State, Output: Sendable>(
         _ batch: [ReadRequest<State, Output>],
         isCancelled: @escaping @Sendable () -> Bool
     ) async -> [Result<ReadOutcome<Output>, FileError>?] {
-        await pool.run { buffer in
+        let reads = await pool.run { buffer in
             // By index, not enumerated(): the requests are read in place, never copied.
             var reads: [Result<ReadOutcome<Output>, FileError>?] = []
             reads.reserveCapacity(batch.count)
@@ -31,11 +39,16 @@ package struct PositionalFileReader: FileReader {
                     batch[index].entry, into: batch[index].consumer, buffer: buffer,
                     deferIfLargerThan: index > 0 ? batch[index].deferIfLargerThan : nil, isCancelled: isCancelled))
             }
-            return batch.first?.consumer.settled(reads) ?? reads
+            return reads
         }
+        guard let consumer = batch.first?.consumer, consumer.settle != nil else { return reads }
+        return await settlers.run { consumer.settled(reads) }
     }
 
-    package func shutdown() { pool.shutdown() }
+    package func shutdown() {
+        pool.shutdown()
+        settlers.shutdown()
+    }
 
     /// How many reading threads the system let the pool start (0: reads run on the caller).
     package var startedThreads: Int { pool.startedThreads }
