@@ -5,10 +5,12 @@
 #   Benchmarks/compression.sh CORPUS SWEEP [RUNS]
 #
 # Prints hyperfine's medians and the sizes; each case restores its tree before every run. Writes
-# its copies under CORPUS/work-compression (about 3 GiB).
+# its copies under CORPUS/work-compression (about 3 GiB), or under $WORK when set: a file system
+# with a journal, as most are, where CORPUS's has none (ext4 without a journal makes every new
+# inode scan past the ones deleted in the last minute, which the small-files case is mostly about).
 set -euo pipefail
 corpus=$(cd "$1" && pwd) sweep=$2 runs=${3:-3}
-work=$corpus/work-compression
+work=${WORK:-$corpus/work-compression}
 mkdir -p "$work"
 median() { python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['results']; [print('%-58s median %.3f s  (user %.2f, sys %.2f)' % (x['command'][:58], x['median'], x['user'], x['system'])) for x in r]" "$1"; }
 bench() { # NAME PREPARE CMD...
