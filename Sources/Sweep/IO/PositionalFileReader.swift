@@ -13,9 +13,9 @@ import Darwin
 ///
 /// A batch whose consumer settles (makes its outputs durable and removes their originals, see
 /// ``ChunkConsumer/settle``) is settled on other threads, as many as read, so that the reading
-/// threads go on compressing the next batches while the disk makes this one durable: `gzip` of
-/// 60 000 small files on ext4 with a journal took 11.6 s settling on the reading threads, 9.7 s
-/// with one settling thread and 6.9 s with two.
+/// threads go on compressing the next batches while the disk makes this one durable (`gzip` of
+/// 60 000 small files on ext4 with a journal: BENCHMARKS.md, "Small files on a file system with a
+/// journal").
 package struct PositionalFileReader: FileReader {
     private let pool: BlockingThreadPool
     private let settlers: OnDemandThreads
