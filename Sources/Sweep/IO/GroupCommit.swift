@@ -43,7 +43,8 @@ package enum GroupCommit {
         for item in items {
             _ = sweep_start_write_back(item.file.descriptor.rawValue)
         }
-        for members in byFileSystem(items) {
+        let directories = byDirectory(items)
+        for members in byFileSystem(directories) {
             let descriptor = items[members[0]].file.descriptor.rawValue
             // syncfs reports a write-back error anywhere on the file system: it keeps every
             // original of the batch there, which is safe, if more than the one file needed.
@@ -55,49 +56,52 @@ package enum GroupCommit {
                 items[index].file.discard()
             }
         }
-        // Each directory is made durable once, after every name in it was given.
-        var directories: [(handle: DirectoryHandle, members: [Int])] = []
         for (index, item) in items.enumerated() where errors[index] == nil {
             do throws(FileError) {
                 try item.file.publish(replacing: item.replacing)
             } catch {
                 errors[index] = error
-                continue
             }
+        }
+        // Each directory is made durable once, after every name in it was given.
+        for (handle, members) in directories {
+            let named = members.filter { errors[$0] == nil }
+            guard !named.isEmpty else { continue }
+            do throws(Errno) {
+                try handle.synchronize()
+            } catch {
+                for index in named { errors[index] = FileError(path: items[index].file.destination, reason: .system(error)) }
+            }
+        }
+        return errors
+    }
+
+    /// The indices of `items`, grouped by the directory they are named in.
+    private static func byDirectory(_ items: [Item]) -> [(handle: DirectoryHandle, members: [Int])] {
+        var directories: [(handle: DirectoryHandle, members: [Int])] = []
+        for (index, item) in items.enumerated() {
             if let known = directories.firstIndex(where: { $0.handle === item.file.directory }) {
                 directories[known].members.append(index)
             } else {
                 directories.append((item.file.directory, [index]))
             }
         }
-        for (handle, members) in directories {
-            do throws(Errno) {
-                try handle.synchronize()
-            } catch {
-                for index in members { errors[index] = FileError(path: items[index].file.destination, reason: .system(error)) }
-            }
-        }
-        return errors
+        return directories
     }
 
-    /// The indices of `items`, grouped by the file system that holds them (known from their
-    /// directories, each asked once); an item whose directory cannot say is a group of its own.
-    private static func byFileSystem(_ items: [Item]) -> [[Int]] {
-        var devices: [(directory: DirectoryHandle, device: UInt64?)] = []
+    /// The indices of the items of `directories`, grouped by the file system that holds them (each
+    /// directory asked once); the items of a directory that cannot say are each a group of their own.
+    private static func byFileSystem(_ directories: [(handle: DirectoryHandle, members: [Int])]) -> [[Int]] {
         var groups: [(device: UInt64?, members: [Int])] = []
-        for (index, item) in items.enumerated() {
-            let directory = item.file.directory
-            let device: UInt64?
-            if let known = devices.first(where: { $0.directory === directory }) {
-                device = known.device
-            } else {
-                device = try? directory.status().identity.device
-                devices.append((directory, device))
+        for (handle, members) in directories {
+            guard let device = try? handle.status().identity.device else {
+                groups += members.map { (nil, [$0]) }
+                continue
             }
-            if let device, let group = groups.firstIndex(where: { $0.device == device }) {
-                groups[group].members.append(index)
+            if let group = groups.firstIndex(where: { $0.device == device }) {
+                groups[group].members += members
             } else {
-                groups.append((device, [index]))
+                groups.append((device, members))
             }
         }
         return groups.map(\.members)
